@@ -1,0 +1,71 @@
+"""Argument checks shared by the public functions.
+
+Every check raises ``TypeError`` (wrong kind of value) or ``ValueError``
+(right kind, wrong value) with a message that names the argument and shows
+the value received, one condition per message.
+"""
+
+import numbers
+import operator
+
+import numpy as np
+
+__all__ = ["as_pool_array", "check_flag", "check_int", "pair"]
+
+_ALLOWED_KINDS = "iuf"
+
+
+def _is_int(value):
+    return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
+
+
+def check_int(value, name, minimum):
+    """Return ``value`` as a Python int, checking it is an integer >= minimum."""
+    if not _is_int(value):
+        raise TypeError(f"{name} must be an integer, got {value!r}")
+    value = operator.index(value)
+    if value < minimum:
+        word = "positive" if minimum == 1 else "non-negative"
+        raise ValueError(f"{name} must be a {word} integer, got {value!r}")
+    return value
+
+
+def pair(value, name, minimum):
+    """Return ``(row, col)`` from an int or a pair of ints, each >= minimum."""
+    if _is_int(value):
+        value = check_int(value, name, minimum)
+        return value, value
+    if isinstance(value, (tuple, list, np.ndarray)) and len(value) == 2 and np.ndim(value) == 1:
+        row, col = value
+        if not (_is_int(row) and _is_int(col)):
+            raise TypeError(f"{name} must be an integer or a pair of integers, got {value!r}")
+        return check_int(row, name, minimum), check_int(col, name, minimum)
+    raise TypeError(f"{name} must be an integer or a pair of integers, got {value!r}")
+
+
+def check_flag(value, name):
+    """Return ``value`` if it is a bool (numpy bools included)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
+
+
+def as_pool_array(x, name):
+    """Return ``x`` as an ndarray of 2, 3 or 4 dimensions with a real numeric dtype."""
+    if isinstance(x, np.ndarray):
+        arr = x
+    else:
+        try:
+            arr = np.asarray(x)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(f"{name} must be a numeric array, got {x!r}") from exc
+    if arr.dtype.kind not in _ALLOWED_KINDS:
+        raise TypeError(
+            f"{name} must have an integer or floating-point dtype, got dtype {arr.dtype}"
+        )
+    if arr.ndim not in (2, 3, 4):
+        raise ValueError(
+            f"{name} must have 2, 3 or 4 dimensions ((h, w), (h, w, c) or (m, h, w, c)), "
+            f"got {arr.ndim} dimensions with shape {arr.shape}"
+        )
+    return arr

@@ -1,0 +1,641 @@
+"""Max and average pooling, and their gradients, in plain numpy.
+
+Arrays are ``(h, w)``, ``(h, w, c)`` or a batch ``(m, h, w, c)``. Pooling
+acts on the two spatial axes (the first two, or the middle two of a batch);
+channels and samples are pooled independently. The semantics are PyTorch's
+``MaxPool2d`` / ``AvgPool2d``: output size with ``ceil_mode``, first maximum
+wins on ties, NaN propagates, and the unpooling functions are the exact
+gradients (overlapping windows add up, mean divides by each window's
+divisor).
+
+How it is fast: instead of materialising every window, the functions loop
+over the ``f * f`` offsets inside a window and combine strided slices of the
+input (``x[di::s, dj::s]``), one numpy call per offset. Big batches are split
+over threads (numpy releases the GIL), so no temporary is larger than a small
+multiple of the output.
+"""
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+
+from ._checks import as_pool_array, check_flag, check_int, pair
+
+__all__ = [
+    "output_size",
+    "windows",
+    "pool",
+    "max_mask",
+    "unpool_max",
+    "unpool_avg",
+]
+
+# Work below this many input elements runs in the calling thread: a thread
+# pool only pays off on big batches.
+_PARALLEL_MIN_ELEMENTS = 1 << 20
+
+
+# ---------------------------------------------------------------- helpers
+def _to_batch(x):
+    """View ``x`` as ``(m, h, w, c)``; return the view and a function undoing it."""
+    if x.ndim == 2:
+        return x[None, :, :, None], lambda y: y[0, :, :, 0]
+    if x.ndim == 3:
+        return x[None], lambda y: y[0]
+    return x, lambda y: y
+
+
+def _size(n, f, s, p, ceil_mode):
+    """PyTorch's output size along one axis (arguments already checked)."""
+    span = n + 2 * p - f
+    out = (-(-span // s) if ceil_mode else span // s) + 1
+    # ceil_mode: the last window must start inside the input or the left padding
+    if ceil_mode and (out - 1) * s >= n + p:
+        out -= 1
+    return out
+
+
+def _check_geometry(n, f, s, p, axis):
+    """Check one axis: padding at most half the window, window fits the padded input."""
+    if p > f // 2:
+        raise ValueError(
+            f"padding must be at most half the window ({f} // 2 = {f // 2}) "
+            f"along the {axis} axis, got {p}"
+        )
+    if f > n + 2 * p:
+        raise ValueError(
+            f"f must fit in the padded input along the {axis} axis "
+            f"({n} + 2 * {p} = {n + 2 * p}), got {f}"
+        )
+
+
+def _geometry(shape, f, stride, padding, ceil_mode):
+    """Check the window arguments against a batch shape; return them with the output size."""
+    fh, fw = pair(f, "f", 1)
+    sh, sw = (fh, fw) if stride is None else pair(stride, "stride", 1)
+    ph, pw = pair(padding, "padding", 0)
+    ceil_mode = check_flag(ceil_mode, "ceil_mode")
+    _, h, w, _ = shape
+    _check_geometry(h, fh, sh, ph, "row")
+    _check_geometry(w, fw, sw, pw, "column")
+    ho = _size(h, fh, sh, ph, ceil_mode)
+    wo = _size(w, fw, sw, pw, ceil_mode)
+    return (fh, fw), (sh, sw), (ph, pw), (ho, wo)
+
+
+def _taps(out_hw, f, s):
+    """Yield ``(di, dj, rows, cols)``: the slices picking offset (di, dj) of every window."""
+    (ho, wo), (fh, fw), (sh, sw) = out_hw, f, s
+    for di in range(fh):
+        for dj in range(fw):
+            yield di, dj, slice(di, di + sh * (ho - 1) + 1, sh), slice(dj, dj + sw * (wo - 1) + 1, sw)
+
+
+def _padded(x, pad, span, fill):
+    """Return ``x`` (m, h, w, c) padded by ``pad`` at the top/left, covering ``span`` rows/cols.
+
+    A view when no padding is needed, else a new array filled with ``fill``.
+    """
+    (ph, pw), (hp, wp) = pad, span
+    _, h, w, _ = x.shape
+    if ph == 0 and pw == 0 and hp <= h and wp <= w:
+        return x[:, :hp, :wp]
+    out = np.full((x.shape[0], hp, wp, x.shape[3]), fill, dtype=x.dtype)
+    rows, cols = min(h, hp - ph), min(w, wp - pw)
+    out[:, ph:ph + rows, pw:pw + cols] = x[:, :rows, :cols]
+    return out
+
+
+_executor = None
+
+
+def _for_chunks(work, m, elements):
+    """Call ``work(start, stop)`` over batch chunks, on threads when the batch is big."""
+    global _executor
+    workers = os.cpu_count() or 1
+    if m < 2 or workers < 2 or elements < _PARALLEL_MIN_ELEMENTS:
+        work(0, m)
+        return
+    # a few chunks per thread keeps both cores busy and each chunk cache-sized
+    chunks = min(m, 4 * workers)
+    bounds = np.linspace(0, m, chunks + 1).astype(int)
+    if _executor is None:
+        _executor = ThreadPoolExecutor(max_workers=workers)
+    list(_executor.map(work, bounds[:-1], bounds[1:]))
+
+
+def _accumulator(dtype):
+    """The float dtype that pooled means are summed in."""
+    if dtype == np.float16:
+        return np.float32
+    if dtype.kind == "f":
+        return dtype
+    return np.float64
+
+
+def _divisors(n, f, s, p, out, count_include_pad):
+    """Per-axis window lengths that divide a mean (PyTorch's rule)."""
+    start = np.arange(out) * s - p
+    end = np.minimum(start + f, n + p)
+    if count_include_pad:
+        return end - start
+    return np.minimum(end, n) - np.maximum(start, 0)
+
+
+def _fill_value(dtype):
+    """The value padding takes in max pooling: it never beats a real cell."""
+    if dtype.kind == "f":
+        return -np.inf
+    return np.iinfo(dtype).min
+
+
+# ---------------------------------------------------------------- public API
+def output_size(n, f, stride=None, padding=0, ceil_mode=False):
+    """Number of windows along one axis of length ``n``.
+
+    Parameters
+    ----------
+    n : int
+        Input length along the axis (rows or columns).
+    f : int
+        Window size.
+    stride : int or None, optional
+        Step between window starts. ``None`` (default) means ``stride = f``:
+        windows that touch but do not overlap.
+    padding : int, optional
+        Cells added at both ends, at most ``f // 2``.
+    ceil_mode : bool, optional
+        Round the window count up instead of down, so that a last, partial
+        window is kept.
+
+    Returns
+    -------
+    int
+        ``floor((n + 2 * padding - f) / stride) + 1`` (``ceil`` with
+        ``ceil_mode``).
+
+    Notes
+    -----
+    This is PyTorch's formula. With ``ceil_mode`` the last window must start
+    inside the input or the left padding; one that would start in the right
+    padding is dropped.
+
+    Examples
+    --------
+    >>> output_size(4, 2)
+    2
+    >>> output_size(4, 3, stride=1)
+    2
+    >>> output_size(5, 2, ceil_mode=True)
+    3
+    >>> output_size(6, 3, stride=3, ceil_mode=True)
+    2
+    """
+    n = check_int(n, "n", 1)
+    f = check_int(f, "f", 1)
+    stride = f if stride is None else check_int(stride, "stride", 1)
+    padding = check_int(padding, "padding", 0)
+    ceil_mode = check_flag(ceil_mode, "ceil_mode")
+    _check_geometry(n, f, stride, padding, "input")
+    return _size(n, f, stride, padding, ceil_mode)
+
+
+def windows(x, f, stride=None):
+    """Read-only strided view of every pooling window of ``x``.
+
+    Parameters
+    ----------
+    x : array_like, shape (h, w), (h, w, c) or (m, h, w, c)
+        Input array.
+    f : int or (int, int)
+        Window size ``(rows, cols)``.
+    stride : int or (int, int) or None, optional
+        Step between windows; ``None`` (default) means ``stride = f``.
+
+    Returns
+    -------
+    view : ndarray, shape (ho, wo, fh, fw), (ho, wo, fh, fw, c) or (m, ho, wo, fh, fw, c)
+        ``view[i, j]`` is the window whose top-left cell is
+        ``x[i * stride, j * stride]``. No data is copied; the view cannot
+        be written to.
+
+    Notes
+    -----
+    Windows that would run past the bottom or right edge are left out
+    (``ceil_mode=False`` without padding). See :func:`pool` for padding.
+
+    Examples
+    --------
+    >>> x = np.arange(16).reshape(4, 4)
+    >>> v = windows(x, 2)
+    >>> v.shape
+    (2, 2, 2, 2)
+    >>> v[0, 1]
+    array([[2, 3],
+           [6, 7]])
+    >>> windows(x, 3, stride=1).shape
+    (2, 2, 3, 3)
+    """
+    x = as_pool_array(x, "x")
+    xb, _ = _to_batch(x)
+    (fh, fw), (sh, sw), _, (ho, wo) = _geometry(xb.shape, f, stride, 0, False)
+    m, h, w, c = xb.shape
+    sm, s_h, s_w, sc = xb.strides
+    shape = (m, ho, wo, fh, fw, c)
+    strides = (sm, s_h * sh, s_w * sw, s_h, s_w, sc)
+    view = np.lib.stride_tricks.as_strided(xb, shape, strides, writeable=False)
+    if x.ndim == 2:
+        return view[0, ..., 0]
+    if x.ndim == 3:
+        return view[0]
+    return view
+
+
+def pool(x, f, stride=None, *, method="max", padding=0, ceil_mode=False,
+         count_include_pad=True, return_indices=False):
+    """Max or average pooling over the two spatial axes.
+
+    Parameters
+    ----------
+    x : array_like, shape (h, w), (h, w, c) or (m, h, w, c)
+        Input array; integer or floating point. It is never modified.
+    f : int or (int, int)
+        Window size ``(rows, cols)``.
+    stride : int or (int, int) or None, optional
+        Step between windows; ``None`` (default) means ``stride = f``.
+    method : {'max', 'mean'}, optional
+        Maximum or average of each window.
+    padding : int or (int, int), optional
+        Cells added on every side, at most half the window. Padding never
+        wins a maximum (it acts as ``-inf``, or the dtype's minimum for
+        integers); in a mean it counts as zeros.
+    ceil_mode : bool, optional
+        Keep a last, partial window at the bottom/right edge (see
+        :func:`output_size`).
+    count_include_pad : bool, optional
+        Mean only: divide by the window size including padding cells
+        (default, as PyTorch) or by the number of real cells only. The part
+        of a ``ceil_mode`` window past the padding is never counted.
+    return_indices : bool, optional
+        Max only: also return where each maximum is.
+
+    Returns
+    -------
+    out : ndarray, shape (ho, wo), (ho, wo, c) or (m, ho, wo, c)
+        Pooled array. Max keeps the dtype of ``x``; mean keeps float dtypes
+        and gives float64 for integer input.
+    indices : ndarray of int64, same shape as `out`
+        Only with ``return_indices=True``: the flat position
+        ``row * w + col`` of each maximum in its (unpadded) input plane.
+
+    Notes
+    -----
+    Ties: the first maximum in row-major order inside the window wins, so
+    each window names exactly one position (what backpropagation needs).
+    NaN propagates: a window holding a NaN pools to NaN, and its index
+    points at the window's last NaN (as PyTorch's CPU kernel does).
+
+    Examples
+    --------
+    >>> x = np.arange(16).reshape(4, 4)
+    >>> pool(x, 2)
+    array([[ 5,  7],
+           [13, 15]])
+    >>> pool(x, 2, method="mean")
+    array([[ 2.5,  4.5],
+           [10.5, 12.5]])
+    >>> out, idx = pool(x, 3, stride=1, return_indices=True)
+    >>> out
+    array([[10, 11],
+           [14, 15]])
+    >>> idx
+    array([[10, 11],
+           [14, 15]])
+    >>> pool(x, 3, stride=2, padding=1)
+    array([[ 5,  7],
+           [13, 15]])
+    """
+    x = as_pool_array(x, "x")
+    if method not in ("max", "mean"):
+        raise ValueError(f"method must be 'max' or 'mean', got {method!r}")
+    count_include_pad = check_flag(count_include_pad, "count_include_pad")
+    return_indices = check_flag(return_indices, "return_indices")
+    if return_indices and method != "max":
+        raise ValueError(f"return_indices=True needs method='max', got method={method!r}")
+    xb, unbatch = _to_batch(x)
+    fs, ss, pads, out_hw = _geometry(xb.shape, f, stride, padding, ceil_mode)
+    m, h, w, c = xb.shape
+    (ho, wo), (fh, fw), (sh, sw) = out_hw, fs, ss
+    span = ((ho - 1) * sh + fh, (wo - 1) * sw + fw)
+
+    if method == "mean":
+        acc = _accumulator(x.dtype)
+        out = np.empty((m, ho, wo, c), dtype=acc)
+
+        def work(a, b):
+            xp = _padded(xb[a:b], pads, span, 0)
+            o = out[a:b]
+            first = True
+            for _, _, rows, cols in _taps(out_hw, fs, ss):
+                if first:
+                    o[...] = xp[:, rows, cols]
+                    first = False
+                else:
+                    np.add(o, xp[:, rows, cols], out=o)
+
+        _for_chunks(work, m, xb.size)
+        div = np.multiply.outer(
+            _divisors(h, fh, sh, pads[0], ho, count_include_pad),
+            _divisors(w, fw, sw, pads[1], wo, count_include_pad),
+        ).astype(acc)
+        np.divide(out, div[None, :, :, None], out=out)
+        if acc != x.dtype and x.dtype.kind == "f":
+            out = out.astype(x.dtype)
+        return unbatch(out)
+
+    fill = _fill_value(x.dtype)
+    out = np.empty((m, ho, wo, c), dtype=x.dtype)
+    arg = np.zeros((m, ho, wo, c), dtype=np.int16 if fh * fw < 2**15 else np.int64) if return_indices else None
+    is_float = x.dtype.kind == "f"
+
+    def work(a, b):
+        xp = _padded(xb[a:b], pads, span, fill)
+        o = out[a:b]
+        first = True
+        if arg is None:
+            for _, _, rows, cols in _taps(out_hw, fs, ss):
+                if first:
+                    o[...] = xp[:, rows, cols]
+                    first = False
+                else:
+                    np.maximum(o, xp[:, rows, cols], out=o)
+            return
+        k_out = arg[a:b]
+        better = np.empty(o.shape, dtype=bool)
+        nan = np.empty(o.shape, dtype=bool) if is_float else None
+        for di, dj, rows, cols in _taps(out_hw, fs, ss):
+            tap = xp[:, rows, cols]
+            if first:
+                o[...] = tap
+                first = False
+                continue
+            # strictly greater keeps the first maximum; a NaN always takes over
+            np.greater(tap, o, out=better)
+            if is_float:
+                np.isnan(tap, out=nan)
+                np.logical_or(better, nan, out=better)
+            np.copyto(o, tap, where=better)
+            np.copyto(k_out, di * fw + dj, where=better)
+
+    _for_chunks(work, m, xb.size)
+    if not return_indices:
+        return unbatch(out)
+
+    row0 = (np.arange(ho) * sh - pads[0])[None, :, None, None]
+    col0 = (np.arange(wo) * sw - pads[1])[None, None, :, None]
+    rows = row0 + arg // fw
+    cols = col0 + arg % fw
+    # A padding cell can only "win" a window whose real cells all equal the
+    # padding value; the first real cell is then the first maximum.
+    outside = (rows < 0) | (rows >= h) | (cols < 0) | (cols >= w)
+    if outside.any():
+        rows = np.where(outside, np.maximum(row0, 0), rows)
+        cols = np.where(outside, np.maximum(col0, 0), cols)
+    indices = rows.astype(np.int64) * w + cols
+    return unbatch(out), unbatch(indices)
+
+
+def max_mask(x, f, stride=None, *, padding=0, ceil_mode=False):
+    """0/1 mask of each window's maximum, laid out like :func:`windows`.
+
+    Parameters
+    ----------
+    x : array_like, shape (h, w), (h, w, c) or (m, h, w, c)
+        Input array.
+    f : int or (int, int)
+        Window size.
+    stride : int or (int, int) or None, optional
+        Step between windows; ``None`` (default) means ``stride = f``.
+    padding : int or (int, int), optional
+        Cells added on every side (they are never the maximum).
+    ceil_mode : bool, optional
+        Keep a last, partial window (see :func:`output_size`).
+
+    Returns
+    -------
+    mask : ndarray of uint8, shape (ho, wo, fh, fw), (ho, wo, fh, fw, c) or (m, ho, wo, fh, fw, c)
+        ``mask[i, j]`` covers window ``(i, j)`` (including its padding
+        cells) and holds exactly one 1 per window and channel: the position
+        that :func:`pool` names in ``indices``.
+
+    Notes
+    -----
+    The mask holds ``fh * fw`` cells per output value; the flat indices of
+    :func:`pool` carry the same information in one integer, which is what
+    :func:`unpool_max` takes.
+
+    Examples
+    --------
+    >>> x = np.arange(16).reshape(4, 4)
+    >>> mask = max_mask(x, 2)
+    >>> mask.shape
+    (2, 2, 2, 2)
+    >>> mask[0, 0]
+    array([[0, 0],
+           [0, 1]], dtype=uint8)
+    >>> max_mask(np.zeros((2, 2)), 2)[0, 0]
+    array([[1, 0],
+           [0, 0]], dtype=uint8)
+    """
+    x = as_pool_array(x, "x")
+    _, indices = pool(x, f, stride, padding=padding, ceil_mode=ceil_mode, return_indices=True)
+    xb, _ = _to_batch(x)
+    ib, _ = _to_batch(indices)
+    (fh, fw), (sh, sw), (ph, pw), (ho, wo) = _geometry(xb.shape, f, stride, padding, ceil_mode)
+    w = xb.shape[2]
+    di = ib // w - (np.arange(ho) * sh - ph)[None, :, None, None]
+    dj = ib % w - (np.arange(wo) * sw - pw)[None, None, :, None]
+    m, c = xb.shape[0], xb.shape[3]
+    mask = np.zeros((m, ho, wo, fh, fw, c), dtype=np.uint8)
+    mi, oi, oj, ci = np.indices(ib.shape, sparse=True)
+    mask[mi, oi, oj, di, dj, ci] = 1
+    if x.ndim == 2:
+        return mask[0, ..., 0]
+    if x.ndim == 3:
+        return mask[0]
+    return mask
+
+
+def _grad_array(grad):
+    grad = as_pool_array(grad, "grad")
+    if grad.dtype.kind != "f":
+        grad = grad.astype(np.float64)
+    return grad
+
+
+def _input_shape(input_shape, grad):
+    """Check that ``input_shape`` is a shape that ``grad`` can have been pooled from."""
+    if isinstance(input_shape, np.ndarray):
+        input_shape = tuple(input_shape.tolist())
+    if not isinstance(input_shape, (tuple, list)):
+        raise TypeError(f"input_shape must be a tuple of integers, got {input_shape!r}")
+    shape = tuple(check_int(n, "input_shape", 1) for n in input_shape)
+    if len(shape) != grad.ndim:
+        raise ValueError(
+            f"input_shape must have as many dimensions as grad ({grad.ndim}), got {shape!r}"
+        )
+    keep = {3: [2], 4: [0, 3]}.get(grad.ndim, [])
+    for axis in keep:
+        if shape[axis] != grad.shape[axis]:
+            name = "samples" if axis == 0 else "channels"
+            raise ValueError(
+                f"input_shape must have the same number of {name} as grad "
+                f"({grad.shape[axis]}), got {shape!r}"
+            )
+    return shape
+
+
+def unpool_max(grad, indices, input_shape):
+    """Max-unpooling: the gradient of max pooling with respect to its input.
+
+    Parameters
+    ----------
+    grad : array_like, shape (ho, wo), (ho, wo, c) or (m, ho, wo, c)
+        Gradient with respect to the pooled output (or any values to put
+        back).
+    indices : array_like of int, same shape as `grad`
+        Flat positions ``row * w + col`` of the maxima, as returned by
+        ``pool(..., return_indices=True)``.
+    input_shape : tuple of int
+        Shape of the array that was pooled: ``(h, w)``, ``(h, w, c)`` or
+        ``(m, h, w, c)``.
+
+    Returns
+    -------
+    ndarray, shape `input_shape`
+        Zeros, except at the maxima, which receive the values of `grad`.
+        Where windows overlap and share a maximum, their values add up.
+        Float dtype of `grad` (float64 for integer `grad`).
+
+    Notes
+    -----
+    Adding (not overwriting) is what makes this the true gradient: an input
+    cell that is the maximum of ``k`` windows influences ``k`` outputs.
+
+    Examples
+    --------
+    >>> x = np.arange(16).reshape(4, 4)
+    >>> out, idx = pool(x, 2, return_indices=True)
+    >>> unpool_max(np.ones((2, 2)), idx, x.shape)
+    array([[0., 0., 0., 0.],
+           [0., 1., 0., 1.],
+           [0., 0., 0., 0.],
+           [0., 1., 0., 1.]])
+    >>> out, idx = pool(x, 3, stride=1, return_indices=True)
+    >>> unpool_max(np.ones((2, 2)), idx, x.shape)[2:, 2:]
+    array([[1., 1.],
+           [1., 1.]])
+    """
+    grad = _grad_array(grad)
+    indices = np.asarray(indices)
+    if indices.dtype.kind not in "iu":
+        raise TypeError(f"indices must have an integer dtype, got dtype {indices.dtype}")
+    if indices.shape != grad.shape:
+        raise ValueError(
+            f"indices must have the same shape as grad {grad.shape}, got shape {indices.shape}"
+        )
+    shape = _input_shape(input_shape, grad)
+    gb, unbatch = _to_batch(grad)
+    ib, _ = _to_batch(indices)
+    m, h, w, c = _to_batch(np.empty(shape, dtype=np.bool_))[0].shape
+    if ib.size:
+        lo, hi = ib.min(), ib.max()
+        if lo < 0 or hi >= h * w:
+            bad = lo if lo < 0 else hi
+            raise ValueError(
+                f"indices must lie in [0, h * w) = [0, {h * w}) for input_shape {shape!r}, got {bad}"
+            )
+    result = np.zeros((m, h * w, c), dtype=grad.dtype)
+    channel = np.arange(c)
+
+    def work(a, b):
+        r = result[a:b]
+        # position of every value in the chunk's flat (sample, cell, channel) buffer
+        flat = (np.arange(b - a)[:, None, None, None] * (h * w) + ib[a:b]) * c + channel
+        np.add.at(r.reshape(-1), flat.reshape(-1), gb[a:b].reshape(-1))
+
+    _for_chunks(work, m, result.size)
+    return unbatch(result.reshape(m, h, w, c))
+
+
+def unpool_avg(grad, input_shape, f, stride=None, *, padding=0, ceil_mode=False,
+               count_include_pad=True):
+    """Average-unpooling: the gradient of mean pooling with respect to its input.
+
+    Parameters
+    ----------
+    grad : array_like, shape (ho, wo), (ho, wo, c) or (m, ho, wo, c)
+        Gradient with respect to the pooled output.
+    input_shape : tuple of int
+        Shape of the array that was pooled.
+    f, stride, padding, ceil_mode, count_include_pad
+        The arguments the mean pooling used (see :func:`pool`).
+
+    Returns
+    -------
+    ndarray, shape `input_shape`
+        Each value of `grad` divided by its window's divisor and spread
+        over the window's real cells; where windows overlap, the shares add
+        up. Float dtype of `grad` (float64 for integer `grad`).
+
+    Notes
+    -----
+    Any stride works, including overlapping (``stride < f``) and gapped
+    (``stride > f``) windows; cells that no window covers get 0.
+
+    Examples
+    --------
+    >>> unpool_avg(np.array([[4., 8.], [12., 16.]]), (4, 4), 2)
+    array([[1., 1., 2., 2.],
+           [1., 1., 2., 2.],
+           [3., 3., 4., 4.],
+           [3., 3., 4., 4.]])
+    >>> unpool_avg(np.ones((2, 2)), (3, 3), 2, stride=1)
+    array([[0.25, 0.5 , 0.25],
+           [0.5 , 1.  , 0.5 ],
+           [0.25, 0.5 , 0.25]])
+    """
+    grad = _grad_array(grad)
+    shape = _input_shape(input_shape, grad)
+    count_include_pad = check_flag(count_include_pad, "count_include_pad")
+    gb, unbatch = _to_batch(grad)
+    xshape = _to_batch(np.empty(shape, dtype=np.bool_))[0].shape
+    fs, ss, pads, out_hw = _geometry(xshape, f, stride, padding, ceil_mode)
+    if gb.shape[1:3] != out_hw:
+        raise ValueError(
+            f"grad must have the pooled size {out_hw} for input_shape {shape!r}, f={f!r}, "
+            f"stride={stride!r}, padding={padding!r}, ceil_mode={ceil_mode!r}; "
+            f"got spatial size {gb.shape[1:3]}"
+        )
+    m, h, w, c = xshape
+    (ho, wo), (fh, fw), (sh, sw), (ph, pw) = out_hw, fs, ss, pads
+    div = np.multiply.outer(
+        _divisors(h, fh, sh, ph, ho, count_include_pad),
+        _divisors(w, fw, sw, pw, wo, count_include_pad),
+    ).astype(grad.dtype)
+    hp = max((ho - 1) * sh + fh, h + ph)
+    wp = max((wo - 1) * sw + fw, w + pw)
+    result = np.empty(shape, dtype=grad.dtype)
+    rb, _ = _to_batch(result)
+
+    def work(a, b):
+        share = gb[a:b] / div[None, :, :, None]
+        acc = np.zeros((b - a, hp, wp, c), dtype=grad.dtype)
+        for _, _, rows, cols in _taps(out_hw, fs, ss):
+            target = acc[:, rows, cols]
+            np.add(target, share, out=target)
+        rb[a:b] = acc[:, ph:ph + h, pw:pw + w]
+
+    _for_chunks(work, m, rb.size)
+    return result
