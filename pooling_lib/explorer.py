@@ -1,0 +1,155 @@
+"""The base of every lesson's live explorer: sliders plus a picture that follows them.
+
+A lesson's explorer is a subclass of :class:`Explorer` that says which
+controls it has (:meth:`Explorer.make_controls`), draws its figure once
+(:meth:`Explorer.draw`) and then only updates the artists when a control
+moves (:meth:`Explorer.update`). The figure is rendered to a PNG shown in an
+``ipywidgets.Image``: that is fast (no new figure per step), works the same
+in JupyterLab, Voila and plain ``python``, and lets tests move a slider and
+read back exactly what changed.
+
+In a notebook, a lesson only writes::
+
+    WindowsExplorer()
+
+and the explorer displays itself (sliders, picture, caption). Saved
+notebooks also carry a static PNG of the first picture, so they read well
+where widgets are not live.
+"""
+
+import io
+import time
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+__all__ = ["Explorer"]
+
+
+class Explorer:
+    """Controls, a matplotlib figure kept alive between steps, and a caption.
+
+    Subclasses set ``figsize`` (and ``dpi``), and implement
+    :meth:`make_controls`, :meth:`draw` and :meth:`update`.
+
+    Attributes
+    ----------
+    controls : dict of str to ipywidgets.ValueWidget
+        The sliders, toggles and dropdowns, by name.
+    fig : matplotlib.figure.Figure
+        The figure; artists are created once in :meth:`draw`.
+    image : ipywidgets.Image
+        The rendered figure, as PNG.
+    caption : ipywidgets.HTML
+        Text under the picture (formulas with the current numbers, checks).
+    renders : int
+        How many times the picture was rendered (tests use it to see that a
+        slider move redrew it).
+    """
+
+    figsize = (6.0, 3.5)
+    dpi = 80
+
+    def __init__(self, **values):
+        self.fig = Figure(figsize=self.figsize, dpi=self.dpi)
+        FigureCanvasAgg(self.fig)
+        self.controls = self.make_controls()
+        for name, value in values.items():
+            if name not in self.controls:
+                raise TypeError(
+                    f"{type(self).__name__} has no control {name!r}; "
+                    f"it has {sorted(self.controls)}"
+                )
+            self.controls[name].value = value
+        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+        self.caption = widgets.HTML()
+        self.renders = 0
+        self._holding = False
+        self.draw(self.fig, **self.values())
+        self.refresh()
+        for control in self.controls.values():
+            control.observe(self._on_change, names="value")
+
+    # ------------------------------------------------------------ to override
+    def make_controls(self):
+        """Return a dict of name -> widget (slider, toggle, dropdown)."""
+        raise NotImplementedError
+
+    def draw(self, fig, **values):
+        """Create the figure's axes and artists for the first time."""
+        raise NotImplementedError
+
+    def update(self, **values):
+        """Bring every artist (and ``self.caption.value``) up to date with ``values``.
+
+        May return a dict of control name -> new value (or new ``max``), for
+        controls whose range depends on another control; see
+        :meth:`refresh`.
+        """
+        raise NotImplementedError
+
+    # ------------------------------------------------------------ machinery
+    def values(self):
+        """The current value of every control, by name."""
+        return {name: control.value for name, control in self.controls.items()}
+
+    def refresh(self):
+        """Update the artists from the controls and render the picture again."""
+        self.update(**self.values())
+        self.image.value = self.png()
+        self.renders += 1
+
+    def set(self, **values):
+        """Set several controls at once, with one redraw (for tests and scripts)."""
+        self._holding = True
+        try:
+            for name, value in values.items():
+                self.controls[name].value = value
+        finally:
+            self._holding = False
+        self.refresh()
+
+    def _on_change(self, change):
+        if not self._holding:
+            self._holding = True  # a control clamped inside update() must not recurse
+            try:
+                self.refresh()
+            finally:
+                self._holding = False
+
+    def png(self):
+        """The figure as PNG bytes."""
+        buf = io.BytesIO()
+        self.fig.savefig(buf, format="png", dpi=self.dpi)
+        return buf.getvalue()
+
+    def save(self, path, dpi=150):
+        """Save the current picture to ``path`` (any format matplotlib writes)."""
+        self.fig.savefig(path, dpi=dpi, bbox_inches="tight")
+
+    def step_times(self, steps):
+        """Time ``refresh`` after each ``{name: value}`` in ``steps``; return seconds."""
+        times = []
+        for step in steps:
+            start = time.perf_counter()
+            self.set(**step)
+            times.append(time.perf_counter() - start)
+        return np.array(times)
+
+    @property
+    def widget(self):
+        """The whole explorer as one widget: controls, picture, caption."""
+        if not hasattr(self, "_widget"):
+            self._widget = widgets.VBox(
+                [widgets.HBox(list(self.controls.values()), layout=widgets.Layout(flex_flow="row wrap")),
+                 self.image, self.caption]
+            )
+        return self._widget
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = self.widget._repr_mimebundle_(**kwargs) or {}
+        # Where widgets are not live (GitHub, nbviewer), the first picture still shows.
+        bundle.setdefault("image/png", self.image.value)
+        return bundle
