@@ -151,5 +151,5 @@ class Explorer:
     def _repr_mimebundle_(self, **kwargs):
         bundle = self.widget._repr_mimebundle_(**kwargs) or {}
         # Where widgets are not live (GitHub, nbviewer), the first picture still shows.
-        bundle.setdefault("image/png", self.image.value)
+        bundle.setdefault("image/png", bytes(self.image.value))
         return bundle

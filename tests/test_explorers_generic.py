@@ -32,7 +32,7 @@ def test_there_are_explorers():
 @pytest.mark.parametrize("cls", EXPLORERS, ids=lambda c: c.__name__)
 def test_every_control_redraws(cls):
     explorer = cls()
-    assert explorer.image.value.startswith(b"\x89PNG")
+    assert bytes(explorer.image.value).startswith(b"\x89PNG")
     for name, control in explorer.controls.items():
         moves = other_values(control)
         assert moves, f"{cls.__name__}.{name} cannot be moved"
