@@ -68,4 +68,9 @@ def as_pool_array(x, name):
             f"{name} must have 2, 3 or 4 dimensions ((h, w), (h, w, c) or (m, h, w, c)), "
             f"got {arr.ndim} dimensions with shape {arr.shape}"
         )
+    spatial = arr.shape[1:3] if arr.ndim == 4 else arr.shape[:2]
+    if min(spatial) == 0:
+        raise ValueError(
+            f"{name} must have at least one row and one column, got shape {arr.shape}"
+        )
     return arr

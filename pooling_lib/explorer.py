@@ -17,6 +17,7 @@ notebooks also carry a static PNG of the first picture, so they read well
 where widgets are not live.
 """
 
+import contextlib
 import io
 import time
 
@@ -84,9 +85,9 @@ class Explorer:
     def update(self, **values):
         """Bring every artist (and ``self.caption.value``) up to date with ``values``.
 
-        May return a dict of control name -> new value (or new ``max``), for
-        controls whose range depends on another control; see
-        :meth:`refresh`.
+        When one control limits another (padding at most half the window),
+        call :meth:`clamp` here; :meth:`refresh` then runs ``update`` again
+        with the clamped values.
         """
         raise NotImplementedError
 
@@ -96,28 +97,47 @@ class Explorer:
         return {name: control.value for name, control in self.controls.items()}
 
     def refresh(self):
-        """Update the artists from the controls and render the picture again."""
-        self.update(**self.values())
-        self.image.value = self.png()
-        self.renders += 1
+        """Update the artists from the controls and render the picture again.
+
+        Controls that :meth:`update` changes (a clamp) cause no redraw of their
+        own: ``update`` simply runs again with the clamped values.
+        """
+        with self.hold():
+            for _ in range(4):
+                values = self.values()
+                self.update(**values)
+                if self.values() == values:
+                    break
+            self.image.value = self.png()
+            self.renders += 1
+
+    @contextlib.contextmanager
+    def hold(self):
+        """Context manager: control changes inside it trigger no redraw."""
+        held, self._holding = self._holding, True
+        try:
+            yield
+        finally:
+            self._holding = held
+
+    def clamp(self, name, maximum):
+        """Set the ``max`` of control ``name`` (and its value, if above it) without a redraw."""
+        control = self.controls[name]
+        with self.hold():
+            if control.value > maximum:
+                control.value = maximum
+            control.max = maximum
 
     def set(self, **values):
         """Set several controls at once, with one redraw (for tests and scripts)."""
-        self._holding = True
-        try:
+        with self.hold():
             for name, value in values.items():
                 self.controls[name].value = value
-        finally:
-            self._holding = False
         self.refresh()
 
     def _on_change(self, change):
         if not self._holding:
-            self._holding = True  # a control clamped inside update() must not recurse
-            try:
-                self.refresh()
-            finally:
-                self._holding = False
+            self.refresh()
 
     def png(self):
         """The figure as PNG bytes."""
