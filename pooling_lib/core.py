@@ -342,7 +342,8 @@ def pool(x, f, stride=None, *, method="max", padding=0, ceil_mode=False,
                     o[...] = xp[:, rows, cols]
                     first = False
                 else:
-                    np.add(o, xp[:, rows, cols], out=o)
+                    with np.errstate(invalid="ignore"):  # inf + -inf is NaN, as in PyTorch
+                        np.add(o, xp[:, rows, cols], out=o)
 
         _for_chunks(work, m, xb.size)
         div = np.multiply.outer(
@@ -480,11 +481,14 @@ def _input_shape(input_shape, grad):
         input_shape = tuple(input_shape.tolist())
     if not isinstance(input_shape, (tuple, list)):
         raise TypeError(f"input_shape must be a tuple of integers, got {input_shape!r}")
-    shape = tuple(check_int(n, "input_shape", 1) for n in input_shape)
+    shape = tuple(check_int(n, "input_shape", 0) for n in input_shape)
     if len(shape) != grad.ndim:
         raise ValueError(
             f"input_shape must have as many dimensions as grad ({grad.ndim}), got {shape!r}"
         )
+    spatial = shape[1:3] if len(shape) == 4 else shape[:2]
+    if min(spatial) == 0:
+        raise ValueError(f"input_shape must have at least one row and one column, got {shape!r}")
     keep = {3: [2], 4: [0, 3]}.get(grad.ndim, [])
     for axis in keep:
         if shape[axis] != grad.shape[axis]:

@@ -135,6 +135,8 @@ def unpooling(mat, pos, ori_shape, stride):
     expected = mat.shape[:lead + 2] + (fh, fw) + mat.shape[lead + 2:]
     if pos.shape != expected:
         raise ValueError(f"pos must have shape {expected} to fit mat, got shape {pos.shape}")
+    if not np.isin(pos, (0, 1)).all():
+        raise ValueError(f"pos must hold only 0s and 1s, got values {np.unique(pos)[:5]!r}")
     counts = np.count_nonzero(pos, axis=window_axes)
     if not np.all(counts == 1):
         bad = counts[counts != 1][0]
