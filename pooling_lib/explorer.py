@@ -129,11 +129,20 @@ class Explorer:
             control.max = maximum
 
     def set(self, **values):
-        """Set several controls at once, with one redraw (for tests and scripts)."""
-        with self.hold():
-            for name, value in values.items():
-                self.controls[name].value = value
-        self.refresh()
+        """Set several controls at once and redraw (for tests and scripts).
+
+        A value that another control's range clamped (``sample=30`` while
+        ``m`` still limits it to 15) is applied again once the range has
+        followed, so the order of the arguments does not matter.
+        """
+        for _ in range(2):
+            with self.hold():
+                for name, value in values.items():
+                    self.controls[name].value = value
+            self.refresh()
+            values = {name: value for name, value in values.items() if self.controls[name].value != value}
+            if not values:
+                break
 
     def _on_change(self, change):
         if not self._holding:

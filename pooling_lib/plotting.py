@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 from matplotlib.patches import Rectangle
 
-__all__ = ["FIGURES_DIR", "GridView", "save_fig", "window_rectangle"]
+__all__ = ["FIGURES_DIR", "GridView", "format_cell", "save_fig", "window_rectangle"]
 
 #: Where ``python -m pooling_lib.figures`` writes the course's pictures.
 FIGURES_DIR = Path(__file__).resolve().parent.parent / "figures"
@@ -29,7 +29,8 @@ def save_fig(fig, name, folder=None, dpi=150):
     return path
 
 
-def _format(value):
+def format_cell(value):
+    """Short text for one cell: integers without decimals, at most two decimals, nan, inf."""
     if isinstance(value, (float, np.floating)):
         if np.isnan(value):
             return "nan"
@@ -84,7 +85,7 @@ class GridView:
         self.shape = self.max_shape
         self.values = None
 
-    def show(self, values, title=None, vmin=None, vmax=None, fmt=_format, padding=0):
+    def show(self, values, title=None, vmin=None, vmax=None, fmt=format_cell, padding=0):
         """Show ``values`` (2-D); cells outside it are blank.
 
         ``padding`` rows/cols around the array are drawn as hatched empty
