@@ -54,6 +54,7 @@ class Explorer:
     dpi = 80
 
     def __init__(self, **values):
+        self._holding = False
         self.fig = Figure(figsize=self.figsize, dpi=self.dpi)
         FigureCanvasAgg(self.fig)
         self.controls = self.make_controls()
@@ -67,7 +68,6 @@ class Explorer:
         self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
         self.caption = widgets.HTML()
         self.renders = 0
-        self._holding = False
         self.draw(self.fig, **self.values())
         self.refresh()
         for control in self.controls.values():

@@ -217,12 +217,9 @@ class PaddingExplorer(Explorer):
     # ------------------------------------------------------------ controls
     def _quiet(self, name, **attrs):
         """Change a control without triggering another redraw."""
-        held, self._holding = self._holding, True
-        try:
+        with self.hold():
             for attr, value in attrs.items():
                 setattr(self.controls[name], attr, value)
-        finally:
-            self._holding = held
 
     def set(self, **values):
         """Set several controls at once, in any order, with one redraw.

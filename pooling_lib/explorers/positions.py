@@ -140,15 +140,12 @@ class PositionsExplorer(Explorer):
     def _limit_cell(self, change=None):
         """Keep the chosen output cell inside the output (runs as soon as f or stride moves)."""
         size = output_size(self.n, self.controls["f"].value, self.controls["stride"].value)
-        held, self._holding = getattr(self, "_holding", False), True  # no redraw from the clamp
-        try:
+        with self.hold():  # no redraw from the clamp
             for name in ("row", "col"):
                 control = self.controls[name]
                 if control.max != size - 1:
                     control.max = size - 1
                 control.disabled = size == 1
-        finally:
-            self._holding = held
 
     def draw(self, fig, **values):
         ax_in = fig.add_axes([0.01, 0.02, 0.45, 0.80])

@@ -369,11 +369,8 @@ class WindowsExplorer(Explorer):
         pad = self.controls["padding"]
         limit = self.controls["f"].value // 2
         if pad.max != limit:
-            held, self._holding = getattr(self, "_holding", False), True  # no redraw from the clamp
-            try:
+            with self.hold():  # no redraw from the clamp
                 pad.max = limit
-            finally:
-                self._holding = held
 
     def update(self, f, stride, padding, ceil_mode, method):
         self._limit_padding()
