@@ -65,7 +65,8 @@ class Explorer:
                     f"it has {sorted(self.controls)}"
                 )
             self.controls[name].value = value
-        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+        # flex-start: shown at the size it was drawn (stretching it would blur the numbers)
+        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%", align_self="flex-start"))
         self.caption = widgets.HTML()
         self.renders = 0
         self.draw(self.fig, **self.values())
