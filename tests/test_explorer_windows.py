@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
+from pooling_lib import pool
 from pooling_lib.explorers.windows import WindowsExplorer, figures, post_example, size_formula
 
 POST = np.array([[8, 3, 7, 15, 16, 10],
@@ -232,3 +233,10 @@ def test_figures_yield_the_posts_figure_1_and_the_explorer():
     np.testing.assert_array_equal(outputs[0][:2, :2], [[16, 17], [14, 19]])
     np.testing.assert_array_equal(outputs[1], naive_pool(POST, 3, 2, 1, False, "max"))
 
+
+
+def test_caption_does_not_talk_of_neighbours_when_one_window_fits():
+    explorer = WindowsExplorer(f=4, stride=3)
+    assert pool(explorer.x, 4, 3).shape == (1, 1)
+    assert "Only one window fits" in explorer.caption.value
+    assert "neighbouring windows" not in explorer.caption.value

@@ -252,7 +252,7 @@ class BatchExplorer(Explorer):
             "stride": widgets.IntSlider(value=2, min=1, max=4, description="stride",
                                         continuous_update=True, style=style),
             "method": widgets.ToggleButtons(options=[("max", "max"), ("mean", "mean")], value="max",
-                                            description="pooling", style={**style, "button_width": "4em"}),
+                                            description="pooling", style={**style, "button_width": "5.5em"}),
         }
 
     def draw(self, fig, **values):

@@ -254,7 +254,9 @@ def _max_windows(n, f_max):
                for p in range(f // 2 + 1) for c in (False, True))
 
 
-def _relation(f, stride):
+def _relation(f, stride, windows=2):
+    if windows == 1:
+        return "Only one window fits, so the stride does not matter here."
     if stride < f:
         return (f"stride {stride} &lt; window {f}: neighbouring windows share "
                 f"{f - stride} row{'s' if f - stride > 1 else ''}/column{'s' if f - stride > 1 else ''}, "
@@ -392,7 +394,7 @@ class WindowsExplorer(Explorer):
     def _caption(self, formulas, f, stride, padding, ceil_mode, method, ho, wo):
         h, w = self.x.shape
         lines = [f"<b>Output size</b>: {formulas} → {ho}×{wo} = {_count(ho * wo, 'window')}.",
-                 _relation(f, stride)]
+                 _relation(f, stride, ho * wo)]
         if padding:
             fill = "never wins a maximum" if method == "max" else "counts as 0 in the mean"
             lines.append(f"padding {padding}: a border of {padding} hatched cell{'s' if padding > 1 else ''} "
