@@ -1,0 +1,364 @@
+"""The tiny CNN: naive loop references, finite-difference gradients, validation, a smoke run."""
+
+import numpy as np
+import pytest
+
+from pooling_lib.cnn import (
+    TinyCNN,
+    conv2d,
+    evaluate,
+    load_digits_split,
+    softmax,
+    softmax_cross_entropy,
+    train,
+)
+
+PARAMS = ("conv_w", "conv_b", "dense_w", "dense_b")
+
+
+# ---------------------------------------------------------------- naive references
+def naive_conv(x, w, b):
+    m, h, wd, _ = x.shape
+    k, _, _, cout = w.shape
+    out = np.zeros((m, h - k + 1, wd - k + 1, cout))
+    for n in range(m):
+        for i in range(h - k + 1):
+            for j in range(wd - k + 1):
+                for c in range(cout):
+                    out[n, i, j, c] = np.sum(x[n, i:i + k, j:j + k, :] * w[:, :, :, c]) + b[c]
+    return out
+
+
+def naive_pool(a, f, s, method):
+    m, h, w, c = a.shape
+    ho, wo = (h - f) // s + 1, (w - f) // s + 1
+    out = np.zeros((m, ho, wo, c))
+    for n in range(m):
+        for i in range(ho):
+            for j in range(wo):
+                for ch in range(c):
+                    window = a[n, i * s:i * s + f, j * s:j * s + f, ch]
+                    out[n, i, j, ch] = window.max() if method == "max" else window.mean()
+    return out
+
+
+def naive_logits(model, x):
+    p = model.params
+    conv = naive_conv(x, p["conv_w"], p["conv_b"])
+    relu = np.where(conv > 0, conv, 0.0)
+    pooled = naive_pool(relu, model.pool_size, model.pool_stride, model.pooling)
+    flat = pooled.reshape(len(x), -1)
+    logits = np.zeros((len(x), model.n_classes))
+    for n in range(len(x)):
+        for k in range(model.n_classes):
+            logits[n, k] = sum(flat[n, d] * p["dense_w"][d, k] for d in range(flat.shape[1])) + p["dense_b"][k]
+    return logits
+
+
+def naive_loss(model, x, y):
+    logits = naive_logits(model, x)
+    total = 0.0
+    for n in range(len(x)):
+        row = logits[n]
+        total += np.log(np.sum(np.exp(row - row.max()))) + row.max() - row[y[n]]
+    return total / len(x)
+
+
+# ---------------------------------------------------------------- forward
+def test_conv2d_matches_naive_loops():
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(2, 6, 7, 3))
+    w = rng.normal(size=(3, 3, 3, 4))
+    b = rng.normal(size=4)
+    np.testing.assert_allclose(conv2d(x, w, b), naive_conv(x, w, b), rtol=1e-12, atol=1e-12)
+
+
+def test_conv2d_hand_computed():
+    x = np.arange(16.0).reshape(1, 4, 4, 1)
+    w = np.ones((3, 3, 1, 1))
+    # sums of the four 3x3 patches of arange(16).reshape(4, 4)
+    np.testing.assert_array_equal(conv2d(x, w, np.array([1.0]))[0, :, :, 0], [[46.0, 55.0], [82.0, 91.0]])
+
+
+@pytest.mark.parametrize("pooling", ["max", "mean"])
+@pytest.mark.parametrize("pool_size, pool_stride", [(2, None), (3, 1), (3, 2)])
+def test_forward_matches_naive_network(pooling, pool_size, pool_stride):
+    model = TinyCNN(pooling, n_filters=3, pool_size=pool_size, pool_stride=pool_stride, seed=2)
+    x = np.random.default_rng(3).normal(size=(4, 8, 8, 1))
+    logits, cache = model.forward(x)
+    np.testing.assert_allclose(logits, naive_logits(model, x), rtol=1e-10, atol=1e-12)
+    s = pool_size if pool_stride is None else pool_stride
+    side = (6 - pool_size) // s + 1
+    assert cache["pooled"].shape == (4, side, side, 3)
+    assert model.pooled_shape == (side, side, 3)
+
+
+def test_shapes_through_the_network():
+    model = TinyCNN("max", n_filters=5, seed=0)
+    x = np.zeros((7, 8, 8, 1))
+    logits, cache = model.forward(x)
+    assert logits.shape == (7, 10)
+    assert cache["conv"].shape == cache["relu"].shape == (7, 6, 6, 5)
+    assert cache["pooled"].shape == cache["indices"].shape == (7, 3, 3, 5)
+    assert model.params["conv_w"].shape == (3, 3, 1, 5)
+    assert model.params["dense_w"].shape == (45, 10)
+    assert model.n_params == 3 * 3 * 5 + 5 + 45 * 10 + 10
+    _, grads = model.loss(x, np.arange(7), need_x=True)
+    assert {k: grads[k].shape for k in PARAMS} == {k: model.params[k].shape for k in PARAMS}
+    assert grads["x"].shape == x.shape
+    assert "indices" not in TinyCNN("mean").forward(x)[1]
+
+
+def test_other_input_shapes():
+    model = TinyCNN("mean", n_filters=2, input_shape=(10, 9, 3), kernel=5, n_classes=4)
+    assert model.conv_shape == (6, 5, 2)
+    assert model.pooled_shape == (3, 2, 2)
+    assert model.forward(np.ones((2, 10, 9, 3)))[0].shape == (2, 4)
+
+
+def test_softmax_and_cross_entropy_hand_computed():
+    np.testing.assert_allclose(softmax(np.array([[1.0, 1.0, 1.0, 1.0]])), [[0.25] * 4])
+    loss, grad = softmax_cross_entropy(np.array([[0.0, np.log(3.0)]]), np.array([1]))
+    assert loss == pytest.approx(np.log(4 / 3))
+    np.testing.assert_allclose(grad, [[0.25, -0.25]])
+
+
+def test_cross_entropy_is_stable_for_huge_logits():
+    loss, grad = softmax_cross_entropy(np.array([[1000.0, 0.0]]), np.array([1]))
+    assert loss == pytest.approx(1000.0)
+    assert np.all(np.isfinite(grad))
+
+
+def test_predict_and_evaluate():
+    model = TinyCNN(seed=4)
+    x = np.random.default_rng(0).random((6, 8, 8, 1))
+    logits = naive_logits(model, x)
+    np.testing.assert_array_equal(model.predict(x), logits.argmax(axis=1))
+    e = np.exp(logits - logits.max(axis=1, keepdims=True))
+    np.testing.assert_allclose(model.predict_proba(x), e / e.sum(axis=1, keepdims=True))
+    y = logits.argmax(axis=1)
+    y_wrong = (y + 1) % 10
+    y_half = np.where(np.arange(6) < 3, y, y_wrong)
+    assert evaluate(model, x, y) == 1.0
+    assert evaluate(model, x, y_wrong) == 0.0
+    assert evaluate(model, x, y_half) == 0.5
+
+
+# ---------------------------------------------------------------- gradients
+def tie_free_batch(model, m=3, seed=0):
+    """Random images whose ReLU inputs stay clear of 0 and whose windows have no near-ties."""
+    rng = np.random.default_rng(seed)
+    for _ in range(100):
+        x = rng.normal(size=(m, *model.input_shape))
+        conv = naive_conv(x, model.params["conv_w"], model.params["conv_b"])
+        relu = np.where(conv > 0, conv, 0.0)
+        f, s = model.pool_size, model.pool_stride
+        ho, wo = model.pooled_shape[:2]
+        gaps = []
+        for i in range(ho):
+            for j in range(wo):
+                win = np.sort(relu[:, i * s:i * s + f, j * s:j * s + f].reshape(m, f * f, -1), axis=1)
+                top, second = win[:, -1], win[:, -2]
+                gaps.append(np.where(top > 0, top - second, np.inf).min())
+        if np.abs(conv).min() > 1e-3 and min(gaps) > 1e-3:
+            return x
+    raise AssertionError("no tie-free batch found")
+
+
+def numeric_grad(f, array, eps=1e-6):
+    """Central differences of the scalar f() with respect to every entry of array (in place, restored)."""
+    grad = np.zeros_like(array)
+    for idx in np.ndindex(array.shape):
+        old = array[idx]
+        array[idx] = old + eps
+        up = f()
+        array[idx] = old - eps
+        down = f()
+        array[idx] = old
+        grad[idx] = (up - down) / (2 * eps)
+    return grad
+
+
+def rel_error(a, b):
+    return np.linalg.norm(a - b) / max(np.linalg.norm(a) + np.linalg.norm(b), 1e-300)
+
+
+@pytest.mark.parametrize("pooling", ["max", "mean"])
+@pytest.mark.parametrize("pool_size, pool_stride", [(2, None), (3, 1)])
+def test_whole_network_gradient_matches_finite_differences(pooling, pool_size, pool_stride):
+    model = TinyCNN(pooling, n_filters=3, pool_size=pool_size, pool_stride=pool_stride, seed=5)
+    for k in ("conv_b", "dense_b"):  # non-zero biases, so every parameter is exercised
+        model.params[k] = np.random.default_rng(6).normal(scale=0.1, size=model.params[k].shape)
+    x = tie_free_batch(model)
+    y = np.array([1, 7, 4])
+    loss, grads = model.loss(x, y, need_x=True)
+    assert loss == pytest.approx(naive_loss(model, x, y), rel=1e-12)
+
+    def f():
+        return model.loss(x, y)[0]
+
+    for name in PARAMS:
+        numeric = numeric_grad(f, model.params[name])
+        assert np.linalg.norm(numeric) > 0, name
+        assert rel_error(grads[name], numeric) < 1e-6, name
+    numeric_x = numeric_grad(f, x)
+    assert rel_error(grads["x"], numeric_x) < 1e-6
+
+
+def test_max_pooling_gradient_reaches_only_the_maxima():
+    model = TinyCNN("max", n_filters=2, seed=1)
+    x = tie_free_batch(model, m=1)
+    _, cache = model.forward(x)
+    grads = model.backward_pooled(cache, np.ones((1, *model.pooled_shape)), need_x=False)
+    relu = cache["relu"][0]
+    expected = np.zeros_like(relu)
+    for i in range(3):
+        for j in range(3):
+            for c in range(2):
+                win = relu[2 * i:2 * i + 2, 2 * j:2 * j + 2, c]
+                r, q = np.unravel_index(np.argmax(win), win.shape)
+                expected[2 * i + r, 2 * j + q, c] = 1.0
+    np.testing.assert_array_equal(grads["relu"][0], expected)
+    np.testing.assert_array_equal(grads["conv"][0], expected * (cache["conv"][0] > 0))
+
+
+def test_mean_pooling_gradient_spreads_a_quarter():
+    model = TinyCNN("mean", n_filters=2, seed=1)
+    _, cache = model.forward(np.random.default_rng(0).random((1, 8, 8, 1)))
+    grads = model.backward_pooled(cache, np.ones((1, 3, 3, 2)), need_x=False)
+    np.testing.assert_array_equal(grads["relu"], np.full((1, 6, 6, 2), 0.25))
+
+
+# ---------------------------------------------------------------- training
+@pytest.fixture(scope="module")
+def digits():
+    return load_digits_split()
+
+
+def test_digits_split(digits):
+    assert digits.x_train.shape == (1347, 8, 8, 1)
+    assert digits.x_test.shape == (450, 8, 8, 1)
+    assert digits.y_train.shape == (1347,)
+    assert 0.0 == digits.x_train.min() and digits.x_train.max() == 1.0
+    assert set(np.unique(digits.y_test)) == set(range(10))
+
+
+@pytest.mark.parametrize("optimizer", ["adam", "sgd"])
+@pytest.mark.parametrize("pooling", ["max", "mean"])
+def test_smoke_training_reduces_the_loss(digits, pooling, optimizer):
+    x, y = digits.x_train[:300], digits.y_train[:300]
+    x_copy = x.copy()
+    model = TinyCNN(pooling, seed=0)
+    before, _ = model.loss(x, y)
+    lr = 0.01 if optimizer == "adam" else 0.1
+    history = train(model, x, y, epochs=4, lr=lr, optimizer=optimizer,
+                    x_val=digits.x_test[:100], y_val=digits.y_test[:100])
+    after, _ = model.loss(x, y)
+    assert after < 0.5 * before
+    assert history["loss"][-1] < history["loss"][0]
+    assert len(history["loss"]) == len(history["val_accuracy"]) == 4
+    assert history["val_accuracy"][-1] > 0.5  # chance is 0.1
+    assert history["seconds"] > 0
+    np.testing.assert_array_equal(x, x_copy)
+
+
+def test_training_is_reproducible(digits):
+    x, y = digits.x_train[:100], digits.y_train[:100]
+    a, b, c = TinyCNN(seed=1), TinyCNN(seed=1), TinyCNN(seed=1)
+    train(a, x, y, epochs=2, seed=3)
+    train(b, x, y, epochs=2, seed=3)
+    train(c, x, y, epochs=2, seed=4)
+    for k in PARAMS:
+        np.testing.assert_array_equal(a.params[k], b.params[k])
+    assert not np.array_equal(a.params["dense_w"], c.params["dense_w"])
+
+
+def test_training_with_progress_bar(digits, capsys):
+    history = train(TinyCNN(), digits.x_train[:64], digits.y_train[:64], epochs=2, progress=True)
+    assert len(history["loss"]) == 2
+    assert "max pooling" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- validation
+IMAGES = np.zeros((2, 8, 8, 1))
+LABELS = np.array([0, 1])
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"pooling": "min"}, ValueError, "pooling must be 'max' or 'mean', got 'min'"),
+    ({"n_filters": 2.0}, TypeError, "n_filters must be an integer, got 2.0"),
+    ({"n_filters": 0}, ValueError, "n_filters must be a positive integer, got 0"),
+    ({"kernel": 0}, ValueError, "kernel must be a positive integer, got 0"),
+    ({"pool_size": 0}, ValueError, "pool_size must be a positive integer, got 0"),
+    ({"pool_stride": -1}, ValueError, "pool_stride must be a positive integer, got -1"),
+    ({"n_classes": 1}, ValueError, "n_classes must be a .* integer, got 1"),
+    ({"seed": -2}, ValueError, "seed must be a non-negative integer, got -2"),
+    ({"input_shape": (8, 8)}, TypeError, r"input_shape must be a tuple \(h, w, c\), got \(8, 8\)"),
+    ({"input_shape": 8}, TypeError, "input_shape must be a tuple .*, got 8"),
+    ({"input_shape": (8, 0, 1)}, ValueError, "input_shape must be a positive integer, got 0"),
+    ({"kernel": 9}, ValueError, r"kernel must fit in the image \(8, 8\), got 9"),
+    ({"pool_size": 7}, ValueError, r"pool_size must fit in the convolution's output \(6, 6\), got 7"),
+])
+def test_model_validation(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        TinyCNN(**kwargs)
+
+
+@pytest.mark.parametrize("x, error, match", [
+    (np.zeros((2, 8, 8, 1), dtype=object), TypeError, "x must have an integer or floating-point dtype, got dtype object"),
+    (np.zeros((8, 8, 1)), ValueError, r"x must be a batch of shape .*, got 3 dimensions with shape \(8, 8, 1\)"),
+    (np.zeros((2, 7, 8, 1)), ValueError, r"x must have images of shape \(8, 8, 1\), got shape \(2, 7, 8, 1\)"),
+    (np.zeros((0, 8, 8, 1)), ValueError, r"x must hold at least one image, got shape \(0, 8, 8, 1\)"),
+])
+def test_image_validation(x, error, match):
+    with pytest.raises(error, match=match):
+        TinyCNN().forward(x)
+
+
+@pytest.mark.parametrize("y, error, match", [
+    (np.array([0.0, 1.0]), TypeError, "y must hold integer class labels, got dtype float64"),
+    (np.array([0, 1, 2]), ValueError, r"y must have shape \(2,\), one label per image, got shape \(3,\)"),
+    (np.array([0, 10]), ValueError, r"y must hold labels in \[0, 10\), got 10"),
+    (np.array([-1, 0]), ValueError, r"y must hold labels in \[0, 10\), got -1"),
+])
+def test_label_validation(y, error, match):
+    with pytest.raises(error, match=match):
+        TinyCNN().loss(IMAGES, y)
+    with pytest.raises(error, match=match):
+        evaluate(TinyCNN(), IMAGES, y)
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"epochs": 0}, ValueError, "epochs must be a positive integer, got 0"),
+    ({"batch_size": 1.5}, TypeError, "batch_size must be an integer, got 1.5"),
+    ({"lr": "fast"}, TypeError, "lr must be a real number, got 'fast'"),
+    ({"lr": 0.0}, ValueError, "lr must be positive, got 0.0"),
+    ({"lr": float("nan")}, ValueError, "lr must be finite, got nan"),
+    ({"optimizer": "rmsprop"}, ValueError, "optimizer must be 'adam' or 'sgd', got 'rmsprop'"),
+    ({"momentum": 1.0}, ValueError, r"momentum must be in \[0, 1\), got 1.0"),
+    ({"seed": -1}, ValueError, "seed must be a non-negative integer, got -1"),
+    ({"progress": "yes"}, TypeError, "progress must be True or False, got 'yes'"),
+    ({"x_val": IMAGES}, ValueError, "x_val and y_val must be given together, got only x_val"),
+    ({"y_val": LABELS}, ValueError, "x_val and y_val must be given together, got only y_val"),
+    ({"x_val": np.zeros((2, 8, 8)), "y_val": LABELS}, ValueError, "x_val must be a batch of shape"),
+    ({"x_val": IMAGES, "y_val": np.array([0])}, ValueError, r"y_val must have shape \(2,\)"),
+])
+def test_train_validation(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        train(TinyCNN(), IMAGES, LABELS, **kwargs)
+
+
+def test_train_rejects_other_models():
+    with pytest.raises(TypeError, match="model must be a TinyCNN, got dict"):
+        train({}, IMAGES, LABELS)
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"test_size": "half"}, TypeError, "test_size must be a real number, got 'half'"),
+    ({"test_size": 0}, ValueError, "test_size must be positive, got 0.0"),
+    ({"test_size": 1.0}, ValueError, "test_size must be below 1, got 1.0"),
+    ({"seed": 1.5}, TypeError, "seed must be an integer, got 1.5"),
+])
+def test_digits_validation(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        load_digits_split(**kwargs)
