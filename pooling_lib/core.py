@@ -8,14 +8,20 @@ wins on ties, NaN propagates, and the unpooling functions are the exact
 gradients (overlapping windows add up, mean divides by each window's
 divisor).
 
-How it is fast: instead of materialising every window, the functions loop
-over the ``f * f`` offsets inside a window and combine strided slices of the
-input (``x[di::s, dj::s]``), one numpy call per offset. Big batches are split
-over threads (numpy releases the GIL), so no temporary is larger than a small
-multiple of the output.
+How it is fast: instead of materialising every window, the functions
+combine strided slices of the input (``x[:, di::s, dj::s]``), one numpy call
+per window offset. Pooling is separable, so a window's columns are folded
+first and then its rows (``fh + fw`` passes instead of ``fh * fw``). The
+position of each maximum is kept as a small integer code per window that
+only grows, so "take it where greater" is a multiply and a maximum rather
+than a masked copy. Big batches are split over threads (numpy releases the
+GIL), each thread works through cache-sized blocks of samples with scratch
+arrays it reuses, and no temporary is larger than one block.
 """
 
+import itertools
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -109,20 +115,57 @@ def _padded(x, pad, span, fill):
 
 _executor = None
 
+# Each thread works through its samples in blocks of about this many input
+# elements, so that the output block and the scratch arrays stay in the
+# core's cache while the f * f offsets are combined (the output is read and
+# written once per offset).
+_BLOCK_ELEMENTS = 1 << 18
+
 
 def _for_chunks(work, m, elements):
     """Call ``work(start, stop)`` over batch chunks, on threads when the batch is big."""
     global _executor
     workers = os.cpu_count() or 1
+    if m == 0:
+        return
     if m < 2 or workers < 2 or elements < _PARALLEL_MIN_ELEMENTS:
         work(0, m)
         return
-    # a few chunks per thread keeps both cores busy and each chunk cache-sized
-    chunks = min(m, 4 * workers)
+    # two chunks per thread: even work, little Python overhead
+    chunks = min(m, 2 * workers)
     bounds = np.linspace(0, m, chunks + 1).astype(int)
     if _executor is None:
         _executor = ThreadPoolExecutor(max_workers=workers)
     list(_executor.map(work, bounds[:-1], bounds[1:]))
+
+
+_local = threading.local()
+
+# A thread keeps its scratch memory between calls up to this many bytes:
+# fresh memory costs a page fault per page on first touch.
+_KEEP_SCRATCH_BYTES = 64 << 20
+
+
+def _scratch(*specs):
+    """Arrays of the given ``(shape, dtype)``, uninitialised, from this thread's reusable buffer."""
+    sizes = [int(np.prod(shape)) * np.dtype(dtype).itemsize for shape, dtype in specs]
+    need = sum(-(-size // 64) * 64 for size in sizes)
+    buf = getattr(_local, "buf", None)
+    if buf is None or buf.size < need:
+        buf = np.empty(need, dtype=np.uint8)
+        if need <= _KEEP_SCRATCH_BYTES:
+            _local.buf = buf
+    arrays, start = [], 0
+    for (shape, dtype), size in zip(specs, sizes):
+        arrays.append(buf[start:start + size].view(dtype).reshape(shape))
+        start += -(-size // 64) * 64
+    return arrays
+
+
+def _blocks(a, b, sample_elements):
+    """Split samples ``a:b`` into cache-sized ``(start, stop)`` blocks."""
+    step = max(1, _BLOCK_ELEMENTS // max(1, sample_elements))
+    return [(i, min(i + step, b)) for i in range(a, b, step)]
 
 
 def _accumulator(dtype):
@@ -329,82 +372,195 @@ def pool(x, f, stride=None, *, method="max", padding=0, ceil_mode=False,
     (ho, wo), (fh, fw), (sh, sw) = out_hw, fs, ss
     span = ((ho - 1) * sh + fh, (wo - 1) * sw + fw)
 
+    rows_at, cols_at = _offsets(ho, fh, sh), _offsets(wo, fw, sw)
+    # Pooling is separable: fh + fw - 2 passes instead of fh * fw - 1. Sums
+    # and maxima fold each window's rows first (long contiguous runs), then
+    # its columns (strided, on the smaller array). Positions fold the columns
+    # first, so that first maxima stay first in row-major order: a row's
+    # first maximum, then the first row holding the window's maximum.
+    separable = fh > 1 and fw > 1
+    per = h * w * c
+
     if method == "mean":
         acc = _accumulator(x.dtype)
         out = np.empty((m, ho, wo, c), dtype=acc)
-
-        def work(a, b):
-            xp = _padded(xb[a:b], pads, span, 0)
-            o = out[a:b]
-            first = True
-            for _, _, rows, cols in _taps(out_hw, fs, ss):
-                if first:
-                    o[...] = xp[:, rows, cols]
-                    first = False
-                else:
-                    with np.errstate(invalid="ignore"):  # inf + -inf is NaN, as in PyTorch
-                        np.add(o, xp[:, rows, cols], out=o)
-
-        _for_chunks(work, m, xb.size)
         div = np.multiply.outer(
             _divisors(h, fh, sh, pads[0], ho, count_include_pad),
             _divisors(w, fw, sw, pads[1], wo, count_include_pad),
         ).astype(acc)
-        np.divide(out, div[None, :, :, None], out=out)
+        # the same divisor for every window (the usual case): divide by a scalar
+        div = div.flat[0] if (div == div.flat[0]).all() else div[:, :, None]
+
+        def work(a, b):
+            blocks = _blocks(a, b, per)
+            if separable:
+                (rows_buf,) = _scratch(((blocks[0][1] - a, ho, span[1], c), acc))
+            for i, j in blocks:
+                xp = _padded(xb[i:j], pads, span, 0)
+                o = out[i:j]
+                if separable:
+                    rows = rows_buf[:j - i]
+                    _running_sum([xp[:, rs, :span[1]] for rs in rows_at], rows)
+                    _running_sum([rows[:, :, cs] for cs in cols_at], o)
+                else:
+                    _running_sum([xp[:, rs, cs] for rs in rows_at for cs in cols_at], o)
+                np.divide(o, div, out=o)
+
+        _for_chunks(work, m, xb.size)
         if acc != x.dtype and x.dtype.kind == "f":
             out = out.astype(x.dtype)
         return unbatch(out)
 
     fill = _fill_value(x.dtype)
     out = np.empty((m, ho, wo, c), dtype=x.dtype)
-    arg = np.zeros((m, ho, wo, c), dtype=np.int16 if fh * fw < 2**15 else np.int64) if return_indices else None
-    is_float = x.dtype.kind == "f"
-
-    def work(a, b):
-        xp = _padded(xb[a:b], pads, span, fill)
-        o = out[a:b]
-        first = True
-        if arg is None:
-            for _, _, rows, cols in _taps(out_hw, fs, ss):
-                if first:
-                    o[...] = xp[:, rows, cols]
-                    first = False
-                else:
-                    np.maximum(o, xp[:, rows, cols], out=o)
-            return
-        k_out = arg[a:b]
-        better = np.empty(o.shape, dtype=bool)
-        nan = np.empty(o.shape, dtype=bool) if is_float else None
-        for di, dj, rows, cols in _taps(out_hw, fs, ss):
-            tap = xp[:, rows, cols]
-            if first:
-                o[...] = tap
-                first = False
-                continue
-            # strictly greater keeps the first maximum; a NaN always takes over
-            np.greater(tap, o, out=better)
-            if is_float:
-                np.isnan(tap, out=nan)
-                np.logical_or(better, nan, out=better)
-            np.copyto(o, tap, where=better)
-            np.copyto(k_out, di * fw + dj, where=better)
-
-    _for_chunks(work, m, xb.size)
     if not return_indices:
+        def work(a, b):
+            blocks = _blocks(a, b, per)
+            if separable:
+                (rows_buf,) = _scratch(((blocks[0][1] - a, ho, span[1], c), x.dtype))
+            for i, j in blocks:
+                xp = _padded(xb[i:j], pads, span, fill)
+                o = out[i:j]
+                if separable:
+                    rows = rows_buf[:j - i]
+                    _running_max([(xp[:, rs, :span[1]],) for rs in rows_at], rows)
+                    _running_max([(rows[:, :, cs],) for cs in cols_at], o)
+                else:
+                    _running_max([(xp[:, rs, cs],) for rs in rows_at for cs in cols_at], o)
+
+        _for_chunks(work, m, xb.size)
         return unbatch(out)
 
-    row0 = (np.arange(ho) * sh - pads[0])[None, :, None, None]
-    col0 = (np.arange(wo) * sw - pads[1])[None, None, :, None]
-    rows = row0 + arg // fw
-    cols = col0 + arg % fw
-    # A padding cell can only "win" a window whose real cells all equal the
-    # padding value; the first real cell is then the first maximum.
+    indices = np.empty((m, ho, wo, c), dtype=np.int64)
+    is_float = x.dtype.kind == "f"
+    # Each window's maximum is tracked as a code di * wide + dj (row-major
+    # order, so codes grow along the window), in the smallest unsigned dtype.
+    # Without padding, wide = w and the flat index is the window's top-left
+    # cell plus the code.
+    wide = max(w, fw)
+    code = np.min_scalar_type((fh - 1) * wide + fw - 1).type
+    codes = [code(di * wide + dj) for di in range(fh) for dj in range(fw)]
+    rows0 = (np.arange(ho) * sh - pads[0])[:, None, None]
+    cols0 = (np.arange(wo) * sw - pads[1])[None, :, None]
+    # a padding cell can only win where padding or a ceil_mode window reaches past the input
+    edges = pads != (0, 0) or span[0] > h or span[1] > w
+    if not edges:
+        corner = np.broadcast_to(rows0 * w + cols0, (1, ho, wo, c)).astype(np.int64)
+
+    def work(a, b):
+        # scratch for the biggest block, from the thread's reusable buffer
+        blocks = _blocks(a, b, per)
+        n = blocks[0][1] - a
+        rows = span[0] if separable else ho
+        shape = (n, rows, wo, c)
+        cand_buf, greater_buf, t_buf, cols_buf, dj_buf = _scratch(
+            (shape, code), (shape, bool), ((n, ho, wo, c), code),
+            (shape if separable else 0, x.dtype), (shape if separable else 0, code))
+        for i, j in blocks:
+            xp = _padded(xb[i:j], pads, span, fill)
+            o, t = out[i:j], t_buf[:j - i]
+            cand, greater = cand_buf[:j - i], greater_buf[:j - i]
+            if separable:
+                cols, dj = cols_buf[:j - i], dj_buf[:j - i]
+                _running_max([(xp[:, :span[0], cs], code(k), None) for k, cs in enumerate(cols_at)],
+                             cols, dj, cand, greater)
+                _running_max([(cols[:, rs], code(k * wide), dj[:, rs]) for k, rs in enumerate(rows_at)],
+                             o, t, cand[:, :ho], greater[:, :ho])
+            else:
+                _running_max([(xp[:, rs, cs], k, None)
+                              for k, (rs, cs) in zip(codes, itertools.product(rows_at, cols_at))],
+                             o, t, cand, greater)
+            if is_float:
+                nan = np.isnan(o, out=greater[:, :ho])
+                if nan.any():
+                    # NaN propagates through np.maximum; its index is the window's last NaN
+                    nan = nan.copy()
+                    last = np.zeros_like(t)
+                    for k, (rs, cs) in zip(codes, itertools.product(rows_at, cols_at)):
+                        np.maximum(last, np.isnan(xp[:, rs, cs]).view(np.uint8) * k, out=last)
+                    np.copyto(t, last, where=nan)
+            if edges:
+                _edge_indices(t, indices[i:j], rows0, cols0, wide, h, w)
+            else:
+                np.add(corner, t, out=indices[i:j], dtype=np.int64)
+
+    _for_chunks(work, m, xb.size)
+    return unbatch(out), unbatch(indices)
+
+
+def _offsets(n_out, f, s):
+    """The slices that pick offset ``d`` of every window along one axis, for each ``d < f``."""
+    return [slice(d, d + s * (n_out - 1) + 1, s) for d in range(f)]
+
+
+def _running_sum(taps, o):
+    """``o = taps[0] + taps[1] + ...``, added in order, in ``o``'s dtype."""
+    if len(taps) == 1:
+        np.copyto(o, taps[0])
+        return
+    with np.errstate(invalid="ignore"):  # inf + -inf is NaN, as in PyTorch
+        np.add(taps[0], taps[1], out=o, dtype=o.dtype)
+        for tap in taps[2:]:
+            np.add(o, tap, out=o, dtype=o.dtype)
+
+
+def _running_max(taps, o, t=None, cand=None, greater=None):
+    """``o = max(taps)``; with ``t``, also the code of each first maximum.
+
+    ``taps`` holds ``(values,)`` or, with ``t``, ``(values, code, codes)``:
+    a tap's candidate code is the scalar ``code`` plus the array ``codes``
+    (if not None). Codes grow along ``taps``, so "take the code where the
+    tap is strictly greater" (which keeps the first maximum) is
+    ``t = max(t, greater * code)``: no masked copies. NaN propagates to
+    ``o`` but is not tracked in ``t``. ``cand`` and ``greater`` are scratch
+    arrays shaped like ``o``.
+    """
+    if t is None:
+        if len(taps) == 1:
+            np.copyto(o, taps[0][0])
+            return
+        np.maximum(taps[0][0], taps[1][0], out=o)
+        for (tap,) in taps[2:]:
+            np.maximum(o, tap, out=o)
+        return
+    (first, k, ks), rest = taps[0], taps[1:]
+    if ks is None:
+        t.fill(k)
+    else:
+        np.add(ks, k, out=t)
+    if not rest:
+        np.copyto(o, first)
+        return
+    previous = first  # the first pass compares two taps: no copy of the first one
+    for tap, k, ks in rest:
+        np.greater(tap, previous, out=greater)
+        if ks is None:
+            np.multiply(greater.view(np.uint8), k, out=cand)
+        else:
+            np.add(ks, k, out=cand)
+            np.multiply(cand, greater.view(np.uint8), out=cand)
+        np.maximum(t, cand, out=t)
+        np.maximum(previous, tap, out=o)
+        previous = o
+
+
+def _edge_indices(t, out, rows0, cols0, wide, h, w):
+    """Write ``row * w + col`` of the window codes ``t = di * wide + dj`` into ``out``.
+
+    ``rows0``/``cols0`` are the windows' first row/column (negative in the
+    padding). A maximum found in the padding or past the input (possible
+    only when every real cell equals the padding value) moves to the
+    window's first real cell, which is then the first maximum.
+    """
+    di, dj = np.divmod(t, t.dtype.type(wide))
+    rows = rows0 + di
+    cols = cols0 + dj
     outside = (rows < 0) | (rows >= h) | (cols < 0) | (cols >= w)
     if outside.any():
-        rows = np.where(outside, np.maximum(row0, 0), rows)
-        cols = np.where(outside, np.maximum(col0, 0), cols)
-    indices = rows.astype(np.int64) * w + cols
-    return unbatch(out), unbatch(indices)
+        rows = np.where(outside, np.maximum(rows0, 0), rows)
+        cols = np.where(outside, np.maximum(cols0, 0), cols)
+    np.multiply(rows, w, out=out)
+    out += cols
 
 
 def max_mask(x, f, stride=None, *, padding=0, ceil_mode=False):
@@ -560,14 +716,20 @@ def unpool_max(grad, indices, input_shape):
             raise ValueError(
                 f"indices must lie in [0, h * w) = [0, {h * w}) for input_shape {shape!r}, got {bad}"
             )
-    result = np.zeros((m, h * w, c), dtype=grad.dtype)
-    channel = np.arange(c)
+    per = h * w * c
+    result = np.zeros((m, per), dtype=grad.dtype)
+    # flat position of (sample i of a block, channel) in the block's buffer
+    step = max(1, _BLOCK_ELEMENTS // max(1, per))
+    start = (np.arange(min(m, step)) * per)[:, None, None, None] + np.arange(c)
 
     def work(a, b):
-        r = result[a:b]
-        # position of every value in the chunk's flat (sample, cell, channel) buffer
-        flat = (np.arange(b - a)[:, None, None, None] * (h * w) + ib[a:b]) * c + channel
-        np.add.at(r.reshape(-1), flat.reshape(-1), gb[a:b].reshape(-1))
+        blocks = _blocks(a, b, per)
+        (flat_buf,) = _scratch(((blocks[0][1] - a,) + gb.shape[1:], np.int64))
+        for i, j in blocks:
+            r, flat = result[i:j], flat_buf[:j - i]
+            np.multiply(ib[i:j], c, out=flat, dtype=np.int64)
+            flat += start[:j - i]
+            np.add.at(r.reshape(-1), flat.reshape(-1), gb[i:j].reshape(-1))
 
     _for_chunks(work, m, result.size)
     return unbatch(result.reshape(m, h, w, c))
@@ -628,18 +790,56 @@ def unpool_avg(grad, input_shape, f, stride=None, *, padding=0, ceil_mode=False,
         _divisors(h, fh, sh, ph, ho, count_include_pad),
         _divisors(w, fw, sw, pw, wo, count_include_pad),
     ).astype(grad.dtype)
-    hp = max((ho - 1) * sh + fh, h + ph)
-    wp = max((wo - 1) * sw + fw, w + pw)
-    result = np.empty(shape, dtype=grad.dtype)
+    if (div == div.flat[0]).all():
+        div = div.flat[0]
+    else:
+        div = div[:, :, None]
+    span = ((ho - 1) * sh + fh, (wo - 1) * sw + fw)
+    inside = (ph, pw) == (0, 0) and span[0] <= h and span[1] <= w
+    # windows that tile the input exactly: every cell gets one share, no adding
+    tiling = inside and (sh, sw) == (fh, fw)
+    # Spreading is separable: over each window's columns into a buffer of
+    # pooled rows, then over its rows (long contiguous runs) into the input.
+    separable = not tiling and fh > 1 and fw > 1
+    hp = max(span[0], h + ph)
+    wp = max(span[1], w + pw)
+    rows_at, cols_at = _offsets(ho, fh, sh), _offsets(wo, fw, sw)
+    result = (np.empty if tiling else np.zeros)(shape, dtype=grad.dtype)
     rb, _ = _to_batch(result)
 
     def work(a, b):
-        share = gb[a:b] / div[None, :, :, None]
-        acc = np.zeros((b - a, hp, wp, c), dtype=grad.dtype)
-        for _, _, rows, cols in _taps(out_hw, fs, ss):
-            target = acc[:, rows, cols]
-            np.add(target, share, out=target)
-        rb[a:b] = acc[:, ph:ph + h, pw:pw + w]
+        blocks = _blocks(a, b, h * w * c)
+        n = blocks[0][1] - a
+        share_buf, cols_buf, pad_buf = _scratch(
+            ((n,) + gb.shape[1:], grad.dtype),
+            ((n, ho, span[1], c) if separable else 0, grad.dtype),
+            ((n, hp, wp, c) if not inside else 0, grad.dtype))
+        for i, j in blocks:
+            share = np.divide(gb[i:j], div, out=share_buf[:j - i])
+            r = rb[i:j]
+            if tiling:
+                for rs, cs in itertools.product(rows_at, cols_at):
+                    np.copyto(r[:, rs, cs], share)
+                r[:, ho * sh:] = 0
+                r[:, :ho * sh, wo * sw:] = 0
+                continue
+            # result starts as zeros; with padding, spread into a zeroed padded frame
+            target = r
+            if not inside:
+                target = pad_buf[:j - i]
+                target.fill(0)
+            if separable:
+                cols = cols_buf[:j - i]
+                cols.fill(0)
+                for cs in cols_at:
+                    np.add(cols[:, :, cs], share, out=cols[:, :, cs])
+                for rs in rows_at:
+                    np.add(target[:, rs, :span[1]], cols, out=target[:, rs, :span[1]])
+            else:
+                for rs, cs in itertools.product(rows_at, cols_at):
+                    np.add(target[:, rs, cs], share, out=target[:, rs, cs])
+            if not inside:
+                r[...] = target[:, ph:ph + h, pw:pw + w]
 
     _for_chunks(work, m, rb.size)
     return result
