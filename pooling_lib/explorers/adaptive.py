@@ -56,11 +56,8 @@ def _narrow(explorer, name, maximum):
     """
     control = explorer.controls[name]
     if control.max != maximum:
-        holding, explorer._holding = explorer._holding, True
-        try:
+        with explorer.hold():
             control.max = maximum
-        finally:
-            explorer._holding = holding
     return control.value
 
 
