@@ -1,4 +1,4 @@
-"""Tools for lesson 06: what max pooling's backward pass does at ties, and finite differences.
+"""Tools for lesson 07: what max pooling's backward pass does at ties, and finite differences.
 
 Where a window holds several equal maxima, max pooling has no gradient:
 moving any one of them up changes the output, moving it down does not.

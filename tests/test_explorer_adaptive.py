@@ -1,4 +1,4 @@
-"""Lesson 08's explorers: bins, pooled values and LP curves recomputed here from the definitions."""
+"""Lesson 09's explorers: bins, pooled values and LP curves recomputed here from the definitions."""
 
 import math
 from fractions import Fraction
@@ -179,5 +179,5 @@ def test_lp_window_slider_follows_the_window_size(lp):
 
 def test_figures():
     figs = dict(figures())
-    assert set(figs) == {"08-adaptive-explorer", "08-lp-explorer"}
-    assert len(figs["08-lp-explorer"].axes) == 4
+    assert set(figs) == {"09-adaptive-explorer", "09-lp-explorer"}
+    assert len(figs["09-lp-explorer"].axes) == 4

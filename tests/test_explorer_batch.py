@@ -1,4 +1,4 @@
-"""Lesson 04: the loop over samples, the timing function and the batch explorer."""
+"""Lesson 05: the loop over samples, the timing function and the batch explorer."""
 
 import re
 
@@ -210,5 +210,5 @@ def test_explorer_data_is_the_documented_batch():
 
 def test_figures_yield_the_batch_explorer():
     made = list(figures())
-    assert [name for name, _ in made] == ["04-batch-explorer"]
+    assert [name for name, _ in made] == ["05-batch-explorer"]
     assert isinstance(made[0][1], Figure)

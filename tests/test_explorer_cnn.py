@@ -1,4 +1,4 @@
-"""Lesson 07's explorer: what it shows equals a naive recomputation from the model's weights."""
+"""Lesson 08's explorer: what it shows equals a naive recomputation from the model's weights."""
 
 import re
 
@@ -191,5 +191,5 @@ def test_data_must_fit_the_models():
 
 def test_figures():
     (name, fig), = list(figures())
-    assert name == "07-cnn-explorer"
+    assert name == "08-cnn-explorer"
     assert len(fig.axes) == 4

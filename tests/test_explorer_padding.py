@@ -1,4 +1,4 @@
-"""Lesson 05's PaddingExplorer: move its controls, check the strips, sizes and divisor maps it shows."""
+"""Lesson 06's PaddingExplorer: move its controls, check the strips, sizes and divisor maps it shows."""
 
 import matplotlib.colors as mcolors
 import numpy as np

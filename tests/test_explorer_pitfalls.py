@@ -1,4 +1,4 @@
-"""Lesson 06's TiePolicyExplorer: move its controls, check the gradients and the conservation check."""
+"""Lesson 07's TiePolicyExplorer: move its controls, check the gradients and the conservation check."""
 
 import numpy as np
 import pytest

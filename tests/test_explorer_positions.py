@@ -1,4 +1,4 @@
-"""Lesson 02's PositionsExplorer: pick a cell and an input, check the highlighted position, mask and indices.
+"""Lesson 03's PositionsExplorer: pick a cell and an input, check the highlighted position, mask and indices.
 
 The expected positions come from a naive loop written here from the
 definition: scan the window row by row, keep the first strictly larger value,
@@ -173,7 +173,7 @@ def test_cell_sliders_follow_the_output_size():
 def test_figures_yield_the_posts_figures_2_and_3_and_the_explorer():
     found = dict(figures())
     assert list(found) == ["post-figure-2-max-unpooling", "post-figure-3-average-unpooling",
-                           "02-positions-explorer"]
+                           "03-positions-explorer"]
     assert all(isinstance(fig, Figure) for fig in found.values())
     # Figure 2: the 6x6 unpooled panel holds each window's maximum at its first position, zeros elsewhere
     unpooled = np.asarray(found["post-figure-2-max-unpooling"].axes[-1].images[0].get_array())

@@ -1,4 +1,4 @@
-"""Lesson 01's WindowsExplorer: move the controls, check what the picture shows.
+"""Lesson 02's WindowsExplorer: move the controls, check what the picture shows.
 
 Every expected number is computed here from the definition (a naive loop over
 window starts, PyTorch's output-size rule), not by the explorer's code path.
@@ -225,7 +225,7 @@ def test_size_formula_matches_the_rule():
 
 def test_figures_yield_the_posts_figure_1_and_the_explorer():
     found = list(figures())
-    assert [name for name, _ in found] == ["post-figure-1-windows", "01-windows-explorer"]
+    assert [name for name, _ in found] == ["post-figure-1-windows", "02-windows-explorer"]
     assert all(isinstance(fig, Figure) for _, fig in found)
     fig1 = found[0][1]
     # the two output panels: [[16 17] [14 19]] and the 3x3 result of stride 2 with padding 1

@@ -27,4 +27,4 @@ def test_figure_script_writes_every_picture(tmp_path):
     lessons = [m for m in lesson_modules() if hasattr(m, "figures")]
     numbered = [n for n in names if re.fullmatch(r"\d\d-[a-z0-9-]+", n)]
     assert len(numbered) >= len(lessons)
-    assert {"01-windows-explorer", "02-positions-explorer"} <= names
+    assert {"02-windows-explorer", "03-positions-explorer"} <= names

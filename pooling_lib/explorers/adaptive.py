@@ -1,4 +1,4 @@
-"""Lesson 08: adaptive bins, and LP pooling sliding from the mean to the maximum.
+"""Lesson 09: adaptive bins, and LP pooling sliding from the mean to the maximum.
 
 :class:`AdaptiveExplorer` draws the bins of :func:`~pooling_lib.adaptive.adaptive_pool`
 for any input size ``n`` and output size: coloured bars beside the grid
@@ -345,5 +345,5 @@ class LpExplorer(Explorer):
 
 def figures():
     """Yield the opening pictures of both explorers, and the LP explorer at a large p."""
-    yield "08-adaptive-explorer", AdaptiveExplorer().fig
-    yield "08-lp-explorer", LpExplorer(p=8).fig
+    yield "09-adaptive-explorer", AdaptiveExplorer().fig
+    yield "09-lp-explorer", LpExplorer(p=8).fig

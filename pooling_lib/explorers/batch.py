@@ -1,4 +1,4 @@
-"""Lesson 04: one sample at a time vs the whole batch in one call.
+"""Lesson 05: one sample at a time vs the whole batch in one call.
 
 :func:`pool` accepts one sample ``(h, w, c)`` or a batch ``(m, h, w, c)``.
 :func:`pool_each_sample` is the slow way (a Python loop over samples),
@@ -343,5 +343,5 @@ class BatchExplorer(Explorer):
 
 
 def figures():
-    """Yield ``("04-batch-explorer", figure)``: the explorer's opening picture."""
-    yield "04-batch-explorer", BatchExplorer().fig
+    """Yield ``("05-batch-explorer", figure)``: the explorer's opening picture."""
+    yield "05-batch-explorer", BatchExplorer().fig

@@ -1,4 +1,4 @@
-"""Lesson 07: what pooling does inside a trained CNN, and where its gradient goes.
+"""Lesson 08: what pooling does inside a trained CNN, and where its gradient goes.
 
 :class:`CnnExplorer` takes two trained :class:`~pooling_lib.cnn.TinyCNN`
 models (one with max pooling, one with mean pooling) and, for one test
@@ -295,5 +295,5 @@ class CnnExplorer(Explorer):
 
 
 def figures():
-    """Yield ``("07-cnn-explorer", figure)``: the explorer's opening picture."""
-    yield "07-cnn-explorer", CnnExplorer().fig
+    """Yield ``("08-cnn-explorer", figure)``: the explorer's opening picture."""
+    yield "08-cnn-explorer", CnnExplorer().fig

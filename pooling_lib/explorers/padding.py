@@ -1,4 +1,4 @@
-"""Lesson 05's explorer: one axis, six conventions, side by side.
+"""Lesson 06's explorer: one axis, six conventions, side by side.
 
 :class:`PaddingExplorer` draws, for the same input length ``n``, window
 ``f`` and stride ``s``, one strip per convention (PyTorch floor and
@@ -361,15 +361,15 @@ def figures():
     Yields
     ------
     name : str
-        ``"05-padding-explorer"``.
+        ``"06-padding-explorer"``.
     fig : matplotlib.figure.Figure
         The picture.
 
     Examples
     --------
     >>> [name for name, fig in figures()]
-    ['05-padding-explorer']
+    ['06-padding-explorer']
     """
     explorer = PaddingExplorer()
     explorer.set(case="n6f3s2p1")
-    yield "05-padding-explorer", explorer.fig
+    yield "06-padding-explorer", explorer.fig

@@ -1,4 +1,4 @@
-"""Lesson 06's explorer: where max pooling's gradient goes when a window's maximum is tied.
+"""Lesson 07's explorer: where max pooling's gradient goes when a window's maximum is tied.
 
 :class:`TiePolicyExplorer` pools a 6x6 input that has ties, sends a gradient
 of ones back through the pooling, and shows the input gradient under the
@@ -217,14 +217,14 @@ def figures():
     Yields
     ------
     name : str
-        ``"06-tie-policy-explorer"``.
+        ``"07-tie-policy-explorer"``.
     fig : matplotlib.figure.Figure
         The picture.
 
     Examples
     --------
     >>> [name for name, fig in figures()]
-    ['06-tie-policy-explorer']
+    ['07-tie-policy-explorer']
     """
     explorer = TiePolicyExplorer(policy="split", stride=1)
-    yield "06-tie-policy-explorer", explorer.fig
+    yield "07-tie-policy-explorer", explorer.fig

@@ -1,4 +1,4 @@
-"""Lesson 02's explorer: where each maximum sits, as a 0/1 mask and as a flat index.
+"""Lesson 03's explorer: where each maximum sits, as a 0/1 mask and as a flat index.
 
 :class:`PositionsExplorer` lets a student pick one output cell, highlights
 its window and the winning input cell, and shows the two ways to remember
@@ -261,20 +261,20 @@ def _arrow(fig, x, y, text):
 
 
 def figures():
-    """The post's Figures 2 and 3 (max- and average-unpooling) and a picture of lesson 02's explorer.
+    """The post's Figures 2 and 3 (max- and average-unpooling) and a picture of lesson 03's explorer.
 
     Yields
     ------
     name : str
         ``"post-figure-2-max-unpooling"``, ``"post-figure-3-average-unpooling"``,
-        ``"02-positions-explorer"``.
+        ``"03-positions-explorer"``.
     fig : matplotlib.figure.Figure
         The picture.
 
     Examples
     --------
     >>> [name for name, fig in figures()]
-    ['post-figure-2-max-unpooling', 'post-figure-3-average-unpooling', '02-positions-explorer']
+    ['post-figure-2-max-unpooling', 'post-figure-3-average-unpooling', '03-positions-explorer']
     """
     x = post_example()
     f = 3
@@ -314,4 +314,4 @@ def figures():
     yield "post-figure-3-average-unpooling", fig
 
     explorer = PositionsExplorer(data="ties", row=1, col=1)
-    yield "02-positions-explorer", explorer.fig
+    yield "03-positions-explorer", explorer.fig

@@ -1,4 +1,4 @@
-"""Lesson 03: unpooling is the backward pass of pooling.
+"""Lesson 04: unpooling is the backward pass of pooling.
 
 :class:`UnpoolingExplorer` shows a small input grid, a gradient on the
 pooled grid, and where that gradient lands on the input: max pooling sends
@@ -364,6 +364,6 @@ def figures():
 
     The post's Figures 2 and 3 come from :mod:`pooling_lib.explorers.positions`.
     """
-    yield "03-unpooling-explorer", UnpoolingExplorer().fig
-    yield "03-overlap-adds-up", UnpoolingExplorer(input="centre", gradient="ones", method="max",
+    yield "04-backward-pass-and-unpooling-explorer", UnpoolingExplorer().fig
+    yield "04-overlap-adds-up", UnpoolingExplorer(input="centre", gradient="ones", method="max",
                                                   f=2, stride=1).fig

@@ -1,4 +1,4 @@
-"""Lesson 01's explorer: every pooling window over a grid, and the output it gives.
+"""Lesson 02's explorer: every pooling window over a grid, and the output it gives.
 
 :class:`WindowsExplorer` shows a 6x6 grid of numbers (the seed post's
 example) with every window of the current size, stride and padding outlined
@@ -415,14 +415,14 @@ def figures():
     Yields
     ------
     name : str
-        ``"post-figure-1-windows"``, then ``"01-windows-explorer"``.
+        ``"post-figure-1-windows"``, then ``"02-windows-explorer"``.
     fig : matplotlib.figure.Figure
         The picture.
 
     Examples
     --------
     >>> [name for name, fig in figures()]
-    ['post-figure-1-windows', '01-windows-explorer']
+    ['post-figure-1-windows', '02-windows-explorer']
     """
     x = post_example()
     fig = Figure(figsize=(7.0, 6.4), dpi=100)
@@ -440,4 +440,4 @@ def figures():
     yield "post-figure-1-windows", fig
 
     explorer = WindowsExplorer(f=3, stride=2, padding=1)
-    yield "01-windows-explorer", explorer.fig
+    yield "02-windows-explorer", explorer.fig

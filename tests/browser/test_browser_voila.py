@@ -1,7 +1,7 @@
 """The app mode: Voila renders a lesson without its code, and its explorer still follows the sliders.
 
 This is the page the README's app-mode link opens on Binder
-(``/voila/render/notebooks/01-windows-and-strides.ipynb``), served here the
+(``/voila/render/notebooks/02-windows-and-strides.ipynb``), served here the
 same way: by the JupyterLab server, with binder/'s Voila template and config.
 """
 
@@ -10,7 +10,7 @@ from jupyter_driver import EXPLORER_SELECTOR, NOTEBOOKS, find_explorers, page_pr
 
 pytestmark = pytest.mark.browser
 
-APP_MODE_NOTEBOOK = NOTEBOOKS / "01-windows-and-strides.ipynb"
+APP_MODE_NOTEBOOK = NOTEBOOKS / "02-windows-and-strides.ipynb"
 
 
 def test_app_mode_shows_explorer_without_code_and_slider_redraws(browser_context, jupyter, screenshots):
