@@ -227,7 +227,7 @@ def test_input_gradient_rejects_unknown_method():
 def test_figures_yield_named_matplotlib_figures():
     made = list(figures())
     names = [name for name, _ in made]
-    assert names[0] == "04-backward-pass-and-unpooling-explorer"
-    assert all(name.startswith("03-") for name in names)
+    assert names[0] == "04-unpooling-explorer"
+    assert all(name.startswith("04-") for name in names)
     assert len(set(names)) == len(names)
     assert all(isinstance(fig, Figure) for _, fig in made)

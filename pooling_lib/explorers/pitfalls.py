@@ -2,7 +2,7 @@
 
 :class:`TiePolicyExplorer` pools a 6x6 input that has ties, sends a gradient
 of ones back through the pooling, and shows the input gradient under the
-chosen tie policy (:func:`pooling_lib.pitfalls.unpool_max_ties`: first,
+chosen tie policy (:func:`pooling_lib.ties.unpool_max_ties`: first,
 last, all, split), with a live check that the gradient mass is conserved:
 the sum of the input gradient against the sum of the output gradient.
 """
@@ -12,7 +12,7 @@ import numpy as np
 
 from ..core import pool, windows
 from ..explorer import Explorer
-from ..pitfalls import TIE_POLICIES, unpool_max_ties
+from ..ties import TIE_POLICIES, unpool_max_ties
 from ..plotting import GridView
 from .windows import post_example
 

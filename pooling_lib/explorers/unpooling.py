@@ -364,6 +364,6 @@ def figures():
 
     The post's Figures 2 and 3 come from :mod:`pooling_lib.explorers.positions`.
     """
-    yield "04-backward-pass-and-unpooling-explorer", UnpoolingExplorer().fig
+    yield "04-unpooling-explorer", UnpoolingExplorer().fig
     yield "04-overlap-adds-up", UnpoolingExplorer(input="centre", gradient="ones", method="max",
                                                   f=2, stride=1).fig
