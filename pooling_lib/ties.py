@@ -1,0 +1,170 @@
+"""Where max pooling's backward pass sends a window's gradient when its maximum is tied.
+
+Where a window holds several equal maxima, max pooling has no gradient:
+moving any one of them up changes the output, moving it down does not.
+A backward pass must still send the window's gradient somewhere.
+:func:`unpool_max_ties` makes the choice explicit:
+
+* ``'first'``: all of it to the first maximum in row-major order
+  (PyTorch, and :func:`pooling_lib.unpool_max`);
+* ``'last'``: all of it to the last maximum;
+* ``'all'``: all of it to *every* maximum (the seed post's ``==`` mask): the
+  gradient is counted several times over;
+* ``'split'``: an equal share to each maximum.
+
+Only ``'all'`` breaks the conservation of gradient mass (the sum of the
+input gradient equals the sum of the output gradient). Check a backward pass
+against finite differences with :func:`pooling_lib.gradcheck.numerical_gradient`.
+"""
+
+import numpy as np
+
+from . import core
+from ._checks import as_pool_array, check_flag, pair
+
+__all__ = ["TIE_POLICIES", "unpool_max_ties"]
+
+#: The tie policies :func:`unpool_max_ties` knows.
+TIE_POLICIES = ("first", "last", "all", "split")
+
+
+def _batch(a):
+    if a.ndim == 2:
+        return a[None, :, :, None]
+    if a.ndim == 3:
+        return a[None]
+    return a
+
+
+def unpool_max_ties(grad, x, f, stride=None, *, policy="first", padding=0, ceil_mode=False):
+    """Gradient of max pooling, with a chosen rule for windows whose maximum is tied.
+
+    Parameters
+    ----------
+    grad : array_like, shape (ho, wo), (ho, wo, c) or (m, ho, wo, c)
+        Gradient with respect to the pooled output ``pool(x, f, stride, ...)``.
+    x : array_like, shape (h, w), (h, w, c) or (m, h, w, c)
+        The input that was pooled (the ties are looked up in it). Never
+        modified.
+    f : int or (int, int)
+        Window size.
+    stride : int or (int, int) or None, optional
+        Step between windows; ``None`` (default) means ``stride = f``.
+    policy : {'first', 'last', 'all', 'split'}, optional
+        Where a window's gradient goes when several cells equal its maximum:
+        the first of them (row-major order), the last, every one of them in
+        full, or an equal share to each.
+    padding : int or (int, int), optional
+        Padding used when pooling; padding cells never take a share.
+    ceil_mode : bool, optional
+        ``ceil_mode`` used when pooling.
+
+    Returns
+    -------
+    ndarray, shape of `x`
+        The input gradient. Where windows overlap their contributions add
+        up. Float dtype of `grad` (float64 for integer `grad`).
+
+    Raises
+    ------
+    ValueError
+        Unknown `policy`; `grad` not shaped like the pooled output; the
+        errors of :func:`pooling_lib.pool` for bad window arguments.
+    TypeError
+        Non-numeric `x` or `grad`; non-bool `ceil_mode`.
+
+    Notes
+    -----
+    ``'first'`` is exactly :func:`pooling_lib.unpool_max` with the indices of
+    ``pool(..., return_indices=True)`` (including PyTorch's NaN rule: a
+    window holding NaN sends its gradient to its last NaN). For the other
+    policies the tied cells of a window holding NaN are its NaN cells.
+
+    Sum of the input gradient: ``'first'``, ``'last'`` and ``'split'``
+    give exactly the sum of `grad` (each window hands on what it received,
+    once); ``'all'`` gives more whenever a window with nonzero gradient has
+    a tie.
+
+    Examples
+    --------
+    >>> x = np.arange(16).reshape(4, 4) // 6      # blocks of equal values: ties
+    >>> x
+    array([[0, 0, 0, 0],
+           [0, 0, 1, 1],
+           [1, 1, 1, 1],
+           [2, 2, 2, 2]])
+    >>> g = np.ones((2, 2))
+    >>> unpool_max_ties(g, x, 2, policy="first")
+    array([[1., 0., 0., 0.],
+           [0., 0., 1., 0.],
+           [0., 0., 0., 0.],
+           [1., 0., 1., 0.]])
+    >>> unpool_max_ties(g, x, 2, policy="split")
+    array([[0.25, 0.25, 0.  , 0.  ],
+           [0.25, 0.25, 0.5 , 0.5 ],
+           [0.  , 0.  , 0.  , 0.  ],
+           [0.5 , 0.5 , 0.5 , 0.5 ]])
+    >>> unpool_max_ties(g, x, 2, policy="all").sum()     # 4 windows, counted 10 times
+    np.float64(10.0)
+    """
+    x = as_pool_array(x, "x")
+    grad = as_pool_array(grad, "grad")
+    if policy not in TIE_POLICIES:
+        raise ValueError(f"policy must be one of {TIE_POLICIES}, got {policy!r}")
+    ceil_mode = check_flag(ceil_mode, "ceil_mode")
+    out, indices = core.pool(x, f, stride, padding=padding, ceil_mode=ceil_mode, return_indices=True)
+    if grad.shape != out.shape:
+        raise ValueError(
+            f"grad must have the shape of the pooled output {out.shape}, got shape {grad.shape}"
+        )
+    if policy == "first":
+        return core.unpool_max(grad, indices, x.shape)
+
+    fh, fw = pair(f, "f", 1)
+    sh, sw = (fh, fw) if stride is None else pair(stride, "stride", 1)
+    ph, pw = pair(padding, "padding", 0)
+    xb, ob = _batch(x), _batch(out)
+    gb = _batch(grad).astype(grad.dtype if grad.dtype.kind == "f" else np.float64)
+    m, h, w, c = xb.shape
+    ho, wo = ob.shape[1:3]
+    hp = max((ho - 1) * sh + fh, h + ph)
+    wp = max((wo - 1) * sw + fw, w + pw)
+    xp = np.zeros((m, hp, wp, c), dtype=x.dtype)
+    real = np.zeros((m, hp, wp, c), dtype=bool)
+    xp[:, ph:ph + h, pw:pw + w] = xb
+    real[:, ph:ph + h, pw:pw + w] = True
+    out_nan = np.isnan(ob) if x.dtype.kind == "f" else np.zeros(ob.shape, dtype=bool)
+
+    def taps():
+        for di in range(fh):
+            for dj in range(fw):
+                yield (slice(di, di + sh * (ho - 1) + 1, sh), slice(dj, dj + sw * (wo - 1) + 1, sw))
+
+    def tied(rows, cols):
+        tap = xp[:, rows, cols]
+        hit = tap == ob
+        if x.dtype.kind == "f":
+            hit |= np.isnan(tap) & out_nan
+        return hit & real[:, rows, cols]
+
+    acc = np.zeros((m, hp, wp, c), dtype=gb.dtype)
+    order = list(taps())
+    if policy == "last":
+        taken = np.zeros(ob.shape, dtype=bool)
+        for rows, cols in reversed(order):
+            pick = tied(rows, cols) & ~taken
+            taken |= pick
+            acc[:, rows, cols] += np.where(pick, gb, 0)
+    else:
+        share = gb
+        if policy == "split":
+            count = sum(tied(rows, cols).astype(np.int64) for rows, cols in order)
+            share = gb / count
+        for rows, cols in order:
+            acc[:, rows, cols] += np.where(tied(rows, cols), share, 0)
+    result = acc[:, ph:ph + h, pw:pw + w]
+    if x.ndim == 2:
+        return result[0, :, :, 0]
+    if x.ndim == 3:
+        return result[0]
+    return result
