@@ -22,7 +22,7 @@ import numpy as np
 from . import core
 from ._checks import as_pool_array, check_flag, pair
 
-__all__ = ["TIE_POLICIES", "unpool_max_ties"]
+__all__ = ["TIE_POLICIES", "tie_counts", "tied_maxima", "unpool_max_ties"]
 
 #: The tie policies :func:`unpool_max_ties` knows.
 TIE_POLICIES = ("first", "last", "all", "split")
@@ -168,3 +168,70 @@ def unpool_max_ties(grad, x, f, stride=None, *, policy="first", padding=0, ceil_
     if x.ndim == 3:
         return result[0]
     return result
+
+
+def tie_counts(x, f, stride=None):
+    """How many cells of each window equal its maximum (no padding).
+
+    Parameters
+    ----------
+    x : array_like, shape (h, w)
+        The input.
+    f, stride : int
+        Window size and stride, as in :func:`pooling_lib.pool`.
+
+    Returns
+    -------
+    ndarray of int, shape (ho, wo)
+        1 where the window's maximum is unique, more where it is tied.
+
+    Examples
+    --------
+    >>> x = np.arange(16).reshape(4, 4) // 6
+    >>> tie_counts(x, 2, 2)
+    array([[4, 2],
+           [2, 2]])
+    """
+    x = as_pool_array(x, "x")
+    if x.ndim != 2:
+        raise ValueError(f"x must be 2-D (h, w), got shape {x.shape}")
+    view = core.windows(x, f, stride)
+    top = core.pool(x, f, stride)
+    return (view == top[:, :, None, None]).sum(axis=(2, 3))
+
+
+def tied_maxima(x, f, stride=None):
+    """Which cells are one of several equal maxima of some window (no padding).
+
+    Parameters
+    ----------
+    x : array_like, shape (h, w)
+        The input.
+    f, stride : int
+        Window size and stride, as in :func:`pooling_lib.pool`.
+
+    Returns
+    -------
+    ndarray of bool, shape (h, w)
+        True at a cell that equals the maximum of a window whose maximum
+        is held by more than one cell.
+
+    Examples
+    --------
+    >>> x = np.array([[1, 1, 0, 2],
+    ...               [0, 0, 0, 1]])
+    >>> tied_maxima(x, 2, 2).astype(int)
+    array([[1, 1, 0, 0],
+           [0, 0, 0, 0]])
+    """
+    x = as_pool_array(x, "x")
+    if x.ndim != 2:
+        raise ValueError(f"x must be 2-D (h, w), got shape {x.shape}")
+    sh, sw = pair(f if stride is None else stride, "stride", 1)
+    view = core.windows(x, f, stride)
+    hit = view == core.pool(x, f, stride)[:, :, None, None]
+    tied = np.zeros(x.shape, dtype=bool)
+    for i, j in zip(*np.nonzero(hit.sum(axis=(2, 3)) > 1)):
+        rows, cols = np.nonzero(hit[i, j])
+        tied[i * sh + rows, j * sw + cols] = True
+    return tied

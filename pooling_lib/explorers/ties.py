@@ -10,13 +10,13 @@ the sum of the input gradient against the sum of the output gradient.
 import ipywidgets as widgets
 import numpy as np
 
-from ..core import pool, windows
+from ..core import pool
 from ..explorer import Explorer
-from ..ties import TIE_POLICIES, unpool_max_ties
+from ..ties import TIE_POLICIES, tie_counts, tied_maxima, unpool_max_ties
 from ..plotting import GridView
 from .windows import post_example
 
-__all__ = ["INPUTS", "TiePolicyExplorer", "example_input", "figures", "tie_counts"]
+__all__ = ["INPUTS", "TiePolicyExplorer", "example_input", "figures"]
 
 #: Input name -> label shown in the dropdown.
 INPUTS = {
@@ -78,33 +78,6 @@ def example_input(name):
     if name == "post":
         return post_example()
     return np.random.default_rng(0).permutation(_SIDE * _SIDE).reshape(_SIDE, _SIDE)
-
-
-def tie_counts(x, f, stride):
-    """How many cells of each window equal its maximum.
-
-    Parameters
-    ----------
-    x : ndarray, shape (h, w)
-        The input.
-    f, stride : int
-        Window size and stride (no padding).
-
-    Returns
-    -------
-    ndarray of int, shape (ho, wo)
-        1 where the maximum is unique, more where it is tied.
-
-    Examples
-    --------
-    >>> x = np.arange(16).reshape(4, 4) // 6
-    >>> tie_counts(x, 2, 2)
-    array([[4, 2],
-           [2, 2]])
-    """
-    view = windows(x, f, stride)
-    top = pool(x, f, stride)
-    return (view == top[:, :, None, None]).sum(axis=(2, 3))
 
 
 class TiePolicyExplorer(Explorer):
@@ -176,13 +149,7 @@ class TiePolicyExplorer(Explorer):
         self.sums = {p: float(unpool_max_ties(grad, self.x, f, stride, policy=p).sum()) for p in TIE_POLICIES}
         self.grad_in = unpool_max_ties(grad, self.x, f, stride, policy=policy)
 
-        tied = np.zeros(self.x.shape, dtype=bool)
-        view = windows(self.x, f, stride)
-        for i, j in zip(*np.nonzero(counts > 1)):
-            hit = view[i, j] == out[i, j]
-            rows, cols = np.nonzero(hit)
-            tied[i * stride + rows, j * stride + cols] = True
-        self.tied = tied
+        self.tied = tied = tied_maxima(self.x, f, stride)
         self.rings.set_offsets(np.column_stack(np.nonzero(tied)[::-1]) if tied.any() else np.empty((0, 2)))
 
         top = max(int(self.x.max()), 1)

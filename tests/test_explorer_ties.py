@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from pooling_lib.explorers.pitfalls import INPUTS, TiePolicyExplorer, example_input
+from pooling_lib.explorers.ties import INPUTS, TiePolicyExplorer, example_input
 
 POLICIES = ["first", "last", "all", "split"]
 
