@@ -1,4 +1,4 @@
-"""A tiny convolutional network in numpy, with its pooling from :mod:`pooling_lib`.
+"""A tiny convolutional network in numpy, with its downsampling from :mod:`pooling_lib`.
 
 The network is the smallest one that still shows what pooling does inside a
 CNN::
@@ -6,40 +6,57 @@ CNN::
     x (m, 8, 8, 1)
     -> conv 3x3, valid, F filters    (m, 6, 6, F)
     -> ReLU                          (m, 6, 6, F)
-    -> pool 2x2, max or mean         (m, 3, 3, F)   pooling_lib.pool
-    -> dense                         (m, 10)
+    -> downsample 2x2, stride 2      (m, 3, 3, F)   max / mean / blur pooling,
+                                                    or a learned strided conv + ReLU
+    -> head                          (m, 10)        dense on all 3*3*F numbers,
+                                                    or global average pooling + dense F -> 10
     -> softmax cross-entropy
 
 The backward pass of the pooling layer is :func:`pooling_lib.unpool_max`
-(with the indices that ``pool(..., return_indices=True)`` returned) or
-:func:`pooling_lib.unpool_avg`: the lesson's point is that these *are* the
-gradients a network trains with.
+(with the indices that ``pool(..., return_indices=True)`` returned),
+:func:`pooling_lib.unpool_avg`, or :func:`pooling_lib.blur.blur_pool_backward`:
+the lesson's point is that these *are* the gradients a network trains with.
+The global-average-pooling head is :func:`pooling_lib.adaptive.global_pool`
+forward and ``unpool_avg`` with a window as large as the map backward.
 
-Everything is float64 and plain numpy; the convolution reads its 3x3
-patches through :func:`pooling_lib.windows` (a strided view, no copy) and
-multiplies them with ``np.tensordot``.
+Everything is float64 and plain numpy; the convolutions read their patches
+through :func:`pooling_lib.windows` (a strided view, no copy) and multiply
+them with ``np.tensordot``.
 
 :func:`load_digits_split` gives scikit-learn's 8x8 digits (they ship with
 scikit-learn, nothing is downloaded), :func:`train` fits a model with
-minibatch Adam or SGD with momentum, :func:`evaluate` measures accuracy.
+minibatch Adam or SGD with momentum, :func:`evaluate` measures accuracy,
+:func:`shift_consistency` measures how often a prediction survives a 1-px
+shift of the image, and :func:`compare_downsampling` trains every
+downsampling option over several seeds and tabulates all three.
 """
 
 import numbers
+import statistics
 import time
 from collections import namedtuple
 
 import numpy as np
 
 from ._checks import check_flag, check_int
-from .core import pool, unpool_avg, unpool_max, windows
+from .adaptive import global_pool
+from .core import output_size, pool, unpool_avg, unpool_max, windows
 
 __all__ = [
+    "DOWNSAMPLING",
+    "HEADS",
+    "Comparison",
     "Digits",
+    "MethodSummary",
+    "Run",
     "TinyCNN",
+    "compare_downsampling",
     "conv2d",
     "conv2d_backward",
     "evaluate",
     "load_digits_split",
+    "shift_consistency",
+    "shift_images",
     "softmax",
     "softmax_cross_entropy",
     "train",
@@ -48,7 +65,10 @@ __all__ = [
 #: The four arrays :func:`load_digits_split` returns.
 Digits = namedtuple("Digits", ["x_train", "y_train", "x_test", "y_test"])
 
-_PARAMS = ("conv_w", "conv_b", "dense_w", "dense_b")
+#: Downsampling options of :class:`TinyCNN`, in the order the lessons show them.
+DOWNSAMPLING = ("max", "mean", "blur", "conv")
+#: Heads of :class:`TinyCNN`.
+HEADS = ("dense", "gap")
 
 
 # ---------------------------------------------------------------- checks
@@ -93,7 +113,7 @@ def _check_labels(y, m, n_classes, name="y"):
 
 
 # ---------------------------------------------------------------- layers
-def conv2d(x, w, b):
+def conv2d(x, w, b, stride=1):
     """Valid 2-D convolution (cross-correlation, as in every CNN library).
 
     Parameters
@@ -104,17 +124,21 @@ def conv2d(x, w, b):
         Filters.
     b : ndarray, shape (cout,)
         Biases.
+    stride : int, optional
+        Step between patch starts along both axes.
 
     Returns
     -------
-    ndarray, shape (m, h - kh + 1, w - kw + 1, cout)
-        ``out[n, i, j, k] = sum(x[n, i:i+kh, j:j+kw, :] * w[..., k]) + b[k]``.
+    ndarray, shape (m, ho, wo, cout)
+        ``out[n, i, j, k] = sum(x[n, i*s:i*s+kh, j*s:j*s+kw, :] * w[..., k]) + b[k]``,
+        with ``ho = output_size(h, kh, stride)`` (and ``wo`` likewise).
 
     Notes
     -----
-    The patches are read through :func:`pooling_lib.windows` with stride 1
-    (the same strided view pooling uses) and contracted with ``w`` by
-    ``np.tensordot``.
+    The patches are read through :func:`pooling_lib.windows` (the same
+    strided view pooling uses) and contracted with ``w`` by
+    ``np.tensordot``. A convolution with stride 2 is the learned
+    alternative to 2x2 pooling.
 
     Examples
     --------
@@ -123,13 +147,16 @@ def conv2d(x, w, b):
     >>> conv2d(x, w, np.zeros(1))[0, :, :, 0]
     array([[ 5.,  6.],
            [ 9., 10.]])
+    >>> conv2d(x, np.ones((2, 2, 1, 1)), np.zeros(1), stride=2)[0, :, :, 0]   # 2x2 sums
+    array([[10., 18.],
+           [42., 50.]])
     """
     kh, kw = w.shape[:2]
-    patches = windows(x, (kh, kw), stride=1)        # (m, ho, wo, kh, kw, cin)
+    patches = windows(x, (kh, kw), stride=stride)   # (m, ho, wo, kh, kw, cin)
     return np.tensordot(patches, w, axes=([3, 4, 5], [0, 1, 2])) + b
 
 
-def conv2d_backward(x, w, grad_out, need_x=True):
+def conv2d_backward(x, w, grad_out, need_x=True, stride=1):
     """Gradients of :func:`conv2d` with respect to ``w``, ``b`` and ``x``.
 
     Parameters
@@ -143,14 +170,16 @@ def conv2d_backward(x, w, grad_out, need_x=True):
     need_x : bool, optional
         Also compute the gradient with respect to ``x`` (training the first
         layer does not need it).
+    stride : int, optional
+        The stride the forward pass used.
 
     Returns
     -------
     grad_w : ndarray, shape (kh, kw, cin, cout)
     grad_b : ndarray, shape (cout,)
     grad_x : ndarray, shape (m, h, w, cin), or None if ``need_x`` is False
-        Each output position sends ``grad_out @ w.T`` back to the 3x3
-        patch it read; overlapping patches add up.
+        Each output position sends ``grad_out @ w.T`` back to the patch it
+        read; overlapping patches add up, cells no patch read get 0.
 
     Examples
     --------
@@ -166,16 +195,17 @@ def conv2d_backward(x, w, grad_out, need_x=True):
            [1., 2., 2., 1.]])
     """
     kh, kw = w.shape[:2]
-    patches = windows(x, (kh, kw), stride=1)
+    patches = windows(x, (kh, kw), stride=stride)
     grad_w = np.tensordot(patches, grad_out, axes=([0, 1, 2], [0, 1, 2]))
     grad_b = grad_out.sum(axis=(0, 1, 2))
     if not need_x:
         return grad_w, grad_b, None
     _, ho, wo, _ = grad_out.shape
+    rows, cols = stride * (ho - 1) + 1, stride * (wo - 1) + 1
     grad_x = np.zeros(x.shape, dtype=np.result_type(grad_out, w))
     for di in range(kh):
         for dj in range(kw):
-            grad_x[:, di:di + ho, dj:dj + wo] += grad_out @ w[di, dj].T
+            grad_x[:, di:di + rows:stride, dj:dj + cols:stride] += grad_out @ w[di, dj].T
     return grad_w, grad_b, grad_x
 
 
@@ -228,21 +258,42 @@ def softmax_cross_entropy(logits, y):
 
 
 # ---------------------------------------------------------------- model
+def _blur():
+    """The anti-aliased pooling functions (imported when a model uses them)."""
+    from .blur import blur_pool, blur_pool_backward
+    return blur_pool, blur_pool_backward
+
+
 class TinyCNN:
-    """conv 3x3 -> ReLU -> max or mean pooling -> dense -> softmax.
+    """conv 3x3 -> ReLU -> downsampling -> dense or global-average-pooling head -> softmax.
 
     Parameters
     ----------
-    pooling : {'max', 'mean'}, optional
-        The pooling layer: :func:`pooling_lib.pool` with ``method=pooling``.
+    downsample : {'max', 'mean', 'blur', 'conv'}, optional
+        The 2x2 (``pool_size``) downsampling step after the ReLU:
+        ``'max'`` and ``'mean'`` are :func:`pooling_lib.pool`;
+        ``'blur'`` is :func:`pooling_lib.blur.blur_pool` (max pooling with
+        stride 1, then a binomial blur of ``blur_filter`` taps subsampled
+        with the stride: Zhang 2019's anti-aliased max pooling);
+        ``'conv'`` is a learned ``pool_size`` x ``pool_size`` convolution
+        with stride ``pool_stride`` from ``n_filters`` to ``n_filters``
+        channels, followed by a ReLU (the "all-convolutional" choice).
     n_filters : int, optional
         Number of convolution filters (channels of the feature map).
     kernel : int, optional
         Side of the square convolution filters (valid convolution).
     pool_size : int, optional
-        Side of the pooling window.
+        Side of the downsampling window.
     pool_stride : int or None, optional
-        Pooling stride; ``None`` means ``pool_size`` (windows that touch).
+        Downsampling stride; ``None`` means ``pool_size`` (windows that touch).
+    head : {'dense', 'gap'}, optional
+        ``'dense'``: a dense layer on all numbers of the downsampled maps.
+        ``'gap'``: global average pooling of each map to one number
+        (:func:`pooling_lib.adaptive.global_pool`), then a dense layer from
+        ``n_filters`` numbers to the classes (the head of ResNet and most
+        modern CNNs; equal to a 1x1 convolution followed by the averaging).
+    blur_filter : int, optional
+        Taps of the binomial filter of ``'blur'`` (1 to 7; 4 is [1 3 3 1]/8).
     input_shape : (int, int, int), optional
         ``(h, w, c)`` of one image.
     n_classes : int, optional
@@ -253,19 +304,25 @@ class TinyCNN:
 
     Attributes
     ----------
+    downsample, head : str
+        The options chosen. ``pooling`` is the same string as ``downsample``
+        (the name the CNN explorer reads).
     params : dict of str to ndarray
         ``conv_w`` (kernel, kernel, c, n_filters), ``conv_b`` (n_filters,),
-        ``dense_w`` (features, n_classes), ``dense_b`` (n_classes,).
+        for ``'conv'`` also ``down_w`` (pool_size, pool_size, n_filters,
+        n_filters) and ``down_b`` (n_filters,), then ``dense_w``
+        (features, n_classes) and ``dense_b`` (n_classes,).
     conv_shape, pooled_shape : tuple of int
-        ``(h, w, n_filters)`` after the convolution and after pooling.
+        ``(h, w, n_filters)`` after the convolution and after downsampling,
+        both from :func:`pooling_lib.output_size`.
 
     Notes
     -----
     :meth:`forward` keeps what :meth:`backward` needs in a cache: the
-    input, the convolution output, and for max pooling the indices of the
-    maxima, so the pooling's backward pass is one
+    input, the convolution output, the ReLU map and, for max pooling, the
+    indices of the maxima, so the pooling's backward pass is one
     :func:`pooling_lib.unpool_max` call (one :func:`pooling_lib.unpool_avg`
-    call for mean pooling).
+    call for mean pooling, one ``blur_pool_backward`` call for blur).
 
     Examples
     --------
@@ -274,20 +331,28 @@ class TinyCNN:
     ((6, 6, 4), (3, 3, 4))
     >>> model.n_params
     410
-    >>> x = np.zeros((5, 8, 8, 1))
-    >>> logits, cache = model.forward(x)
+    >>> TinyCNN("conv", n_filters=4).n_params        # + 2*2*4*4 + 4 weights
+    478
+    >>> TinyCNN("max", n_filters=4, head="gap").n_params   # 4 features reach the dense layer
+    90
+    >>> logits, cache = model.forward(np.zeros((5, 8, 8, 1)))
     >>> logits.shape
     (5, 10)
     """
 
-    def __init__(self, pooling="max", n_filters=8, kernel=3, pool_size=2, pool_stride=None,
-                 input_shape=(8, 8, 1), n_classes=10, seed=0):
-        if pooling not in ("max", "mean"):
-            raise ValueError(f"pooling must be 'max' or 'mean', got {pooling!r}")
+    def __init__(self, downsample="max", n_filters=8, kernel=3, pool_size=2, pool_stride=None, *,
+                 head="dense", blur_filter=4, input_shape=(8, 8, 1), n_classes=10, seed=0):
+        if downsample not in DOWNSAMPLING:
+            raise ValueError(f"downsample must be one of {DOWNSAMPLING}, got {downsample!r}")
+        if head not in HEADS:
+            raise ValueError(f"head must be one of {HEADS}, got {head!r}")
         n_filters = check_int(n_filters, "n_filters", 1)
         kernel = check_int(kernel, "kernel", 1)
         pool_size = check_int(pool_size, "pool_size", 1)
         pool_stride = pool_size if pool_stride is None else check_int(pool_stride, "pool_stride", 1)
+        blur_filter = check_int(blur_filter, "blur_filter", 1)
+        if blur_filter > 7:
+            raise ValueError(f"blur_filter must be at most 7, got {blur_filter}")
         n_classes = check_int(n_classes, "n_classes", 2)
         seed = check_int(seed, "seed", 0)
         if not isinstance(input_shape, (tuple, list)) or len(input_shape) != 3:
@@ -296,36 +361,52 @@ class TinyCNN:
         h, w, c = input_shape
         if kernel > min(h, w):
             raise ValueError(f"kernel must fit in the image {(h, w)}, got {kernel}")
-        ch, cw = h - kernel + 1, w - kernel + 1
+        ch, cw = output_size(h, kernel, 1), output_size(w, kernel, 1)
         if pool_size > min(ch, cw):
             raise ValueError(
                 f"pool_size must fit in the convolution's output {(ch, cw)}, got {pool_size}"
             )
-        ph = (ch - pool_size) // pool_stride + 1
-        pw = (cw - pool_size) // pool_stride + 1
+        if downsample == "blur":
+            # blur_pool: pool with stride 1, blur (same length), keep every stride-th cell
+            ph, pw = (output_size(output_size(n, pool_size, 1), 1, pool_stride) for n in (ch, cw))
+        else:
+            ph, pw = output_size(ch, pool_size, pool_stride), output_size(cw, pool_size, pool_stride)
 
-        self.pooling = pooling
+        self.downsample = downsample
+        self.head = head
         self.kernel = kernel
         self.pool_size = pool_size
         self.pool_stride = pool_stride
+        self.blur_filter = blur_filter
         self.input_shape = input_shape
         self.n_classes = n_classes
         self.conv_shape = (ch, cw, n_filters)
         self.pooled_shape = (ph, pw, n_filters)
-        features = ph * pw * n_filters
+        features = n_filters if head == "gap" else ph * pw * n_filters
         rng = np.random.default_rng(seed)
-        self.params = {
+        params = {
             "conv_w": rng.normal(0.0, np.sqrt(2.0 / (kernel * kernel * c)),
                                  (kernel, kernel, c, n_filters)),
             "conv_b": np.zeros(n_filters),
-            "dense_w": rng.normal(0.0, np.sqrt(2.0 / (features + n_classes)), (features, n_classes)),
-            "dense_b": np.zeros(n_classes),
         }
+        dense_w = rng.normal(0.0, np.sqrt(2.0 / (features + n_classes)), (features, n_classes))
+        if downsample == "conv":
+            params["down_w"] = rng.normal(0.0, np.sqrt(2.0 / (pool_size * pool_size * n_filters)),
+                                          (pool_size, pool_size, n_filters, n_filters))
+            params["down_b"] = np.zeros(n_filters)
+        params["dense_w"] = dense_w
+        params["dense_b"] = np.zeros(n_classes)
+        self.params = params
 
     def __repr__(self):
-        return (f"TinyCNN(pooling={self.pooling!r}, n_filters={self.conv_shape[2]}, "
+        return (f"TinyCNN(downsample={self.downsample!r}, n_filters={self.conv_shape[2]}, "
                 f"kernel={self.kernel}, pool_size={self.pool_size}, pool_stride={self.pool_stride}, "
-                f"input_shape={self.input_shape}, n_classes={self.n_classes})")
+                f"head={self.head!r}, input_shape={self.input_shape}, n_classes={self.n_classes})")
+
+    @property
+    def pooling(self):
+        """The downsampling option (same as ``downsample``)."""
+        return self.downsample
 
     @property
     def n_params(self):
@@ -345,50 +426,76 @@ class TinyCNN:
         -------
         logits : ndarray, shape (m, n_classes)
         cache : dict
-            ``x``, ``conv`` (before ReLU), ``relu``, ``pooled`` and, for max
-            pooling, ``indices`` (flat positions of each window's maximum in
-            the ReLU map, from ``pool(..., return_indices=True)``).
+            ``x``, ``conv`` (before ReLU), ``relu``, ``pooled`` (the
+            downsampled maps), ``features`` (what the dense layer reads)
+            and, for max pooling, ``indices`` (flat positions of each
+            window's maximum in the ReLU map, from
+            ``pool(..., return_indices=True)``); for ``'conv'`` also
+            ``down`` (the strided convolution before its ReLU).
         """
         x = _check_images(x, self.input_shape)
         p = self.params
+        f, s = self.pool_size, self.pool_stride
         conv = conv2d(x, p["conv_w"], p["conv_b"])
         relu = np.maximum(conv, 0.0)
         cache = {"x": x, "conv": conv, "relu": relu}
-        if self.pooling == "max":
-            pooled, cache["indices"] = pool(relu, self.pool_size, self.pool_stride, return_indices=True)
+        if self.downsample == "max":
+            pooled, cache["indices"] = pool(relu, f, s, return_indices=True)
+        elif self.downsample == "mean":
+            pooled = pool(relu, f, s, method="mean")
+        elif self.downsample == "blur":
+            blur_pool, _ = _blur()
+            pooled = blur_pool(relu, f, s, filter_size=self.blur_filter, method="max")
         else:
-            pooled = pool(relu, self.pool_size, self.pool_stride, method="mean")
+            cache["down"] = conv2d(relu, p["down_w"], p["down_b"], stride=s)
+            pooled = np.maximum(cache["down"], 0.0)
         cache["pooled"] = pooled
-        logits = pooled.reshape(len(x), -1) @ p["dense_w"] + p["dense_b"]
-        return logits, cache
+        if self.head == "gap":
+            features = global_pool(pooled, "mean")
+        else:
+            features = pooled.reshape(len(x), -1)
+        cache["features"] = features
+        return features @ p["dense_w"] + p["dense_b"], cache
 
     def backward_pooled(self, cache, grad_pooled, need_x=True):
-        """Backpropagate a gradient on the pooled map to the conv layer and the input.
+        """Backpropagate a gradient on the downsampled map to the conv layer and the input.
 
         Parameters
         ----------
         cache : dict
             From :meth:`forward`.
         grad_pooled : ndarray, shape (m, *pooled_shape)
-            Gradient with respect to the pooling layer's output.
+            Gradient with respect to the downsampling step's output.
         need_x : bool, optional
             Also return the gradient with respect to the input images.
 
         Returns
         -------
         dict
-            ``relu`` (gradient reaching the ReLU map: :func:`pooling_lib.unpool_max`
-            or :func:`pooling_lib.unpool_avg` of ``grad_pooled``), ``conv``,
-            ``conv_w``, ``conv_b`` and (if ``need_x``) ``x``.
+            ``relu`` (gradient reaching the ReLU map: :func:`pooling_lib.unpool_max`,
+            :func:`pooling_lib.unpool_avg` or ``blur_pool_backward`` of
+            ``grad_pooled``, or the strided convolution's input gradient),
+            ``conv``, ``conv_w``, ``conv_b``, for ``'conv'`` also
+            ``down_w`` and ``down_b``, and (if ``need_x``) ``x``.
         """
         relu = cache["relu"]
-        if self.pooling == "max":
+        f, s = self.pool_size, self.pool_stride
+        grads = {}
+        if self.downsample == "max":
             grad_relu = unpool_max(grad_pooled, cache["indices"], relu.shape)
+        elif self.downsample == "mean":
+            grad_relu = unpool_avg(grad_pooled, relu.shape, f, s)
+        elif self.downsample == "blur":
+            _, blur_pool_backward = _blur()
+            grad_relu = blur_pool_backward(grad_pooled, relu, f, s, filter_size=self.blur_filter,
+                                           method="max")
         else:
-            grad_relu = unpool_avg(grad_pooled, relu.shape, self.pool_size, self.pool_stride)
+            grad_down = grad_pooled * (cache["down"] > 0)
+            grads["down_w"], grads["down_b"], grad_relu = conv2d_backward(
+                relu, self.params["down_w"], grad_down, stride=s)
         grad_conv = grad_relu * (cache["conv"] > 0)
         gw, gb, gx = conv2d_backward(cache["x"], self.params["conv_w"], grad_conv, need_x=need_x)
-        grads = {"relu": grad_relu, "conv": grad_conv, "conv_w": gw, "conv_b": gb}
+        grads.update({"relu": grad_relu, "conv": grad_conv, "conv_w": gw, "conv_b": gb})
         if need_x:
             grads["x"] = gx
         return grads
@@ -409,15 +516,23 @@ class TinyCNN:
         dict of str to ndarray
             One entry per parameter (same keys and shapes as ``params``),
             plus ``'x'`` if ``need_x``.
+
+        Notes
+        -----
+        The global-average-pooling head's backward pass is
+        :func:`pooling_lib.unpool_avg` with one window as large as the map:
+        every cell of a map receives ``1 / (h * w)`` of its feature's gradient.
         """
-        pooled = cache["pooled"]
-        m = pooled.shape[0]
-        grad_dense_w = pooled.reshape(m, -1).T @ grad_logits
-        grad_dense_b = grad_logits.sum(axis=0)
-        grad_pooled = (grad_logits @ self.params["dense_w"].T).reshape(pooled.shape)
+        pooled, features = cache["pooled"], cache["features"]
+        grad_features = grad_logits @ self.params["dense_w"].T
+        if self.head == "gap":
+            grad_pooled = unpool_avg(grad_features[:, None, None, :], pooled.shape, pooled.shape[1:3])
+        else:
+            grad_pooled = grad_features.reshape(pooled.shape)
         inner = self.backward_pooled(cache, grad_pooled, need_x=need_x)
-        grads = {"conv_w": inner["conv_w"], "conv_b": inner["conv_b"],
-                 "dense_w": grad_dense_w, "dense_b": grad_dense_b}
+        grads = {k: inner[k] for k in self.params if k in inner}
+        grads["dense_w"] = features.T @ grad_logits
+        grads["dense_b"] = grad_logits.sum(axis=0)
         if need_x:
             grads["x"] = inner["x"]
         return grads
@@ -588,7 +703,7 @@ def train(model, x, y, *, epochs=20, batch_size=32, lr=0.01, optimizer="adam", m
     bar = None
     if progress:
         from tqdm.auto import tqdm
-        bar = epoch_iter = tqdm(epoch_iter, desc=f"{model.pooling} pooling", unit="epoch")
+        bar = epoch_iter = tqdm(epoch_iter, desc=f"{model.downsample} downsampling", unit="epoch")
     step = 0
     start = time.perf_counter()
     for _ in epoch_iter:
@@ -599,7 +714,7 @@ def train(model, x, y, *, epochs=20, batch_size=32, lr=0.01, optimizer="adam", m
             loss, grads = model.loss(x[batch], y[batch])
             total += loss * len(batch)
             step += 1
-            for k in _PARAMS:
+            for k in params:
                 g = grads[k]
                 if optimizer == "adam":
                     first[k] = beta1 * first[k] + (1 - beta1) * g
@@ -620,3 +735,241 @@ def train(model, x, y, *, epochs=20, batch_size=32, lr=0.01, optimizer="adam", m
             bar.set_postfix(postfix)
     history["seconds"] = time.perf_counter() - start
     return history
+
+
+# ---------------------------------------------------------------- shifts
+def shift_images(x, dy, dx):
+    """Shift every image of a batch by whole pixels, filling the uncovered border with zeros.
+
+    Parameters
+    ----------
+    x : array_like, shape (m, h, w, c)
+        Batch of images.
+    dy : int
+        Rows to shift down (negative: up); ``|dy| < h``.
+    dx : int
+        Columns to shift right (negative: left); ``|dx| < w``.
+
+    Returns
+    -------
+    ndarray, shape and dtype of ``x``
+        ``out[:, i, j] = x[:, i - dy, j - dx]`` where that cell exists, 0
+        elsewhere. ``x`` is not modified.
+
+    Examples
+    --------
+    >>> x = np.arange(1, 10).reshape(1, 3, 3, 1)
+    >>> shift_images(x, 0, 1)[0, :, :, 0]
+    array([[0, 1, 2],
+           [0, 4, 5],
+           [0, 7, 8]])
+    >>> shift_images(x, -1, 0)[0, :, :, 0]
+    array([[4, 5, 6],
+           [7, 8, 9],
+           [0, 0, 0]])
+    """
+    x = np.asarray(x)
+    if x.ndim != 4:
+        raise ValueError(f"x must be a batch of shape (m, h, w, c), got shape {x.shape}")
+    h, w = x.shape[1:3]
+    dy = check_int(dy, "dy", -(h - 1))
+    dx = check_int(dx, "dx", -(w - 1))
+    if dy >= h:
+        raise ValueError(f"dy must be below the image height {h}, got {dy}")
+    if dx >= w:
+        raise ValueError(f"dx must be below the image width {w}, got {dx}")
+    out = np.zeros_like(x)
+    rows_to, rows_from = slice(max(dy, 0), h + min(dy, 0)), slice(max(-dy, 0), h - max(dy, 0))
+    cols_to, cols_from = slice(max(dx, 0), w + min(dx, 0)), slice(max(-dx, 0), w - max(dx, 0))
+    out[:, rows_to, cols_to] = x[:, rows_from, cols_from]
+    return out
+
+
+def _check_shifts(shifts):
+    if isinstance(shifts, (numbers.Integral, str)) or not hasattr(shifts, "__iter__"):
+        raise TypeError(f"shifts must be a sequence of pixel counts such as (1,), got {shifts!r}")
+    shifts = tuple(check_int(k, "shifts", 1) for k in shifts)
+    if not shifts:
+        raise ValueError(f"shifts must hold at least one pixel count, got {shifts!r}")
+    return shifts
+
+
+def shift_consistency(model, x, shifts=(1,)):
+    """Share of predictions that survive a shift of the image by a few pixels.
+
+    Parameters
+    ----------
+    model : TinyCNN
+    x : array_like, shape (m, h, w, c)
+        Images (for a fair number: images the model has not trained on).
+    shifts : sequence of int, optional
+        Shift distances in pixels; each ``k`` gives four shifted copies of
+        every image (``k`` px up, down, left and right, zeros shifted in).
+
+    Returns
+    -------
+    float
+        The fraction of (image, shifted copy) pairs whose predicted class
+        equals the prediction for the unshifted image: 1.0 means no shift
+        changes any prediction.
+
+    Notes
+    -----
+    This is the "consistency" of Zhang (2019), *Making Convolutional
+    Networks Shift-Invariant Again*, measured against the unshifted image.
+    It does not look at the labels: a shift that turns a wrong answer into
+    another wrong answer counts as a change.
+
+    Examples
+    --------
+    >>> model = TinyCNN(seed=0)
+    >>> shift_consistency(model, np.zeros((3, 8, 8, 1)))   # a blank image stays blank
+    1.0
+    """
+    if not isinstance(model, TinyCNN):
+        raise TypeError(f"model must be a TinyCNN, got {type(model).__name__}")
+    x = _check_images(x, model.input_shape)
+    shifts = _check_shifts(shifts)
+    base = model.predict(x)
+    same = 0
+    for k in shifts:
+        for dy, dx in ((-k, 0), (k, 0), (0, -k), (0, k)):
+            same += int(np.count_nonzero(model.predict(shift_images(x, dy, dx)) == base))
+    return same / (len(x) * 4 * len(shifts))
+
+
+# ---------------------------------------------------------------- comparison
+#: One trained model of :func:`compare_downsampling`.
+Run = namedtuple("Run", ["method", "head", "seed", "params", "accuracy", "consistency", "seconds"])
+#: One row of :meth:`Comparison.summary`: the runs of one method over all seeds.
+MethodSummary = namedtuple("MethodSummary", [
+    "method", "head", "params", "accuracy_mean", "accuracy_min", "accuracy_max",
+    "consistency_mean", "consistency_min", "consistency_max", "seconds"])
+
+
+class Comparison:
+    """The result of :func:`compare_downsampling`: one :class:`Run` per method and seed.
+
+    ``str(comparison)`` is the table (one line per method, means over the
+    seeds with the range in brackets); :meth:`summary` gives its rows as
+    :class:`MethodSummary` tuples.
+    """
+
+    def __init__(self, runs, shifts):
+        self.runs = list(runs)
+        self.shifts = tuple(shifts)
+
+    def summary(self):
+        """One :class:`MethodSummary` per (method, head), in the order the methods were given."""
+        groups = {}
+        for run in self.runs:
+            groups.setdefault((run.method, run.head), []).append(run)
+        rows = []
+        for (method, head), runs in groups.items():
+            acc = [r.accuracy for r in runs]
+            con = [r.consistency for r in runs]
+            rows.append(MethodSummary(method, head, runs[0].params, statistics.fmean(acc), min(acc),
+                                      max(acc), statistics.fmean(con), min(con), max(con),
+                                      statistics.median(r.seconds for r in runs)))
+        return rows
+
+    def table(self, seconds=True):
+        """The summary as aligned text (``seconds=False`` leaves out the training time)."""
+        n_seeds = len({r.seed for r in self.runs})
+        shift = "/".join(map(str, self.shifts))
+        head = (f"{'downsampling':12} {'head':5} {'params':>6}  {'test accuracy':>22}  "
+                f"{f'kept under {shift}-px shifts':>24}")
+        if seconds:
+            head += f"  {'s per run':>9}"
+        lines = [f"mean over {n_seeds} seed{'s' if n_seeds != 1 else ''} (min to max)", head]
+        for s in self.summary():
+            line = (f"{s.method:12} {s.head:5} {s.params:>6}  "
+                    f"{s.accuracy_mean:>6.1%} ({s.accuracy_min:.1%} to {s.accuracy_max:.1%})  "
+                    f"{s.consistency_mean:>8.1%} ({s.consistency_min:.1%} to {s.consistency_max:.1%})")
+            if seconds:
+                line += f"  {s.seconds:>9.2f}"
+            lines.append(line)
+        return "\n".join(lines)
+
+    def __str__(self):
+        return self.table()
+
+    def __repr__(self):
+        return f"<Comparison of {len(self.summary())} methods, {len(self.runs)} runs>\n{self.table()}"
+
+
+def _method_pair(method):
+    if isinstance(method, str):
+        method, head = method, "dense"
+    elif isinstance(method, (tuple, list)) and len(method) == 2:
+        method, head = method
+    else:
+        raise TypeError(f"each method must be a downsampling name or a (downsampling, head) pair, "
+                        f"got {method!r}")
+    if method not in DOWNSAMPLING:
+        raise ValueError(f"method must be one of {DOWNSAMPLING}, got {method!r}")
+    if head not in HEADS:
+        raise ValueError(f"head must be one of {HEADS}, got {head!r}")
+    return method, head
+
+
+def compare_downsampling(methods=DOWNSAMPLING, seeds=range(5), *, data=None, epochs=15, n_filters=8,
+                         shifts=(1,), **train_kwargs):
+    """Train a :class:`TinyCNN` per downsampling method and seed; measure size, accuracy, shift consistency.
+
+    Parameters
+    ----------
+    methods : sequence, optional
+        Each a downsampling name (``'max'``, ``'mean'``, ``'blur'``,
+        ``'conv'``: with the dense head) or a ``(downsampling, head)`` pair
+        such as ``('max', 'gap')``.
+    seeds : iterable of int, optional
+        One run per seed and method; the seed sets both the initial weights
+        and the order of the minibatches, so every method starts from the
+        same luck.
+    data : Digits, optional
+        Train and test images; default :func:`load_digits_split`.
+    epochs : int, optional
+        Training epochs per run.
+    n_filters : int, optional
+        Convolution filters of every model.
+    shifts : sequence of int, optional
+        Passed to :func:`shift_consistency` (measured on the test images).
+    **train_kwargs
+        Further arguments of :func:`train` (``lr``, ``batch_size``, ...).
+
+    Returns
+    -------
+    Comparison
+        ``.runs``: one :class:`Run` per method and seed (parameters, test
+        accuracy, shift consistency, training seconds); ``str()`` of it is
+        the table; ``.summary()`` its rows.
+
+    Examples
+    --------
+    >>> data = load_digits_split()
+    >>> small = Digits(data.x_train[:300], data.y_train[:300], data.x_test[:100], data.y_test[:100])
+    >>> result = compare_downsampling(["max", ("max", "gap")], seeds=[0], data=small, epochs=2)
+    >>> [(r.method, r.head, r.params) for r in result.runs]
+    [('max', 'dense', 810), ('max', 'gap', 170)]
+    """
+    pairs = [_method_pair(m) for m in methods]
+    if not pairs:
+        raise ValueError(f"methods must name at least one method, got {methods!r}")
+    seeds = [check_int(s, "seeds", 0) for s in seeds]
+    if not seeds:
+        raise ValueError("seeds must hold at least one seed, got none")
+    shifts = _check_shifts(shifts)
+    if data is None:
+        data = load_digits_split()
+    elif not isinstance(data, Digits):
+        raise TypeError(f"data must be a Digits tuple (see load_digits_split), got {type(data).__name__}")
+    runs = []
+    for method, head in pairs:
+        for seed in seeds:
+            model = TinyCNN(method, n_filters=n_filters, head=head, seed=seed)
+            history = train(model, data.x_train, data.y_train, epochs=epochs, seed=seed, **train_kwargs)
+            runs.append(Run(method, head, seed, model.n_params,
+                            evaluate(model, data.x_test, data.y_test),
+                            shift_consistency(model, data.x_test, shifts), history["seconds"]))
+    return Comparison(runs, shifts)

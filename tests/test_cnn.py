@@ -4,10 +4,16 @@ import numpy as np
 import pytest
 
 from pooling_lib.cnn import (
+    Comparison,
+    Digits,
     TinyCNN,
+    compare_downsampling,
     conv2d,
+    conv2d_backward,
     evaluate,
     load_digits_split,
+    shift_consistency,
+    shift_images,
     softmax,
     softmax_cross_entropy,
     train,
@@ -16,16 +22,28 @@ from pooling_lib.cnn import (
 PARAMS = ("conv_w", "conv_b", "dense_w", "dense_b")
 
 
+def has_blur():
+    try:
+        import pooling_lib.blur  # noqa: F401  (library-new's module; the blur option needs it)
+    except ImportError:
+        return False
+    return True
+
+
+needs_blur = pytest.mark.skipif(not has_blur(), reason="pooling_lib.blur not available yet")
+
+
 # ---------------------------------------------------------------- naive references
-def naive_conv(x, w, b):
+def naive_conv(x, w, b, s=1):
     m, h, wd, _ = x.shape
     k, _, _, cout = w.shape
-    out = np.zeros((m, h - k + 1, wd - k + 1, cout))
+    out = np.zeros((m, (h - k) // s + 1, (wd - k) // s + 1, cout))
     for n in range(m):
-        for i in range(h - k + 1):
-            for j in range(wd - k + 1):
+        for i in range(out.shape[1]):
+            for j in range(out.shape[2]):
                 for c in range(cout):
-                    out[n, i, j, c] = np.sum(x[n, i:i + k, j:j + k, :] * w[:, :, :, c]) + b[c]
+                    patch = x[n, i * s:i * s + k, j * s:j * s + k, :]
+                    out[n, i, j, c] = np.sum(patch * w[:, :, :, c]) + b[c]
     return out
 
 
@@ -46,8 +64,20 @@ def naive_logits(model, x):
     p = model.params
     conv = naive_conv(x, p["conv_w"], p["conv_b"])
     relu = np.where(conv > 0, conv, 0.0)
-    pooled = naive_pool(relu, model.pool_size, model.pool_stride, model.pooling)
-    flat = pooled.reshape(len(x), -1)
+    f, s = model.pool_size, model.pool_stride
+    if model.downsample in ("max", "mean"):
+        pooled = naive_pool(relu, f, s, model.downsample)
+    elif model.downsample == "conv":
+        down = naive_conv(relu, p["down_w"], p["down_b"], s)
+        pooled = np.where(down > 0, down, 0.0)
+    else:  # blur_pool is tested on its own (library-new's tests); here it is one layer of the network
+        from pooling_lib.blur import blur_pool
+        pooled = blur_pool(relu, f, s, filter_size=model.blur_filter, method="max")
+    if model.head == "gap":
+        flat = np.array([[pooled[n, :, :, c].sum() / (pooled.shape[1] * pooled.shape[2])
+                          for c in range(pooled.shape[3])] for n in range(len(x))])
+    else:
+        flat = pooled.reshape(len(x), -1)
     logits = np.zeros((len(x), model.n_classes))
     for n in range(len(x)):
         for k in range(model.n_classes):
@@ -80,10 +110,11 @@ def test_conv2d_hand_computed():
     np.testing.assert_array_equal(conv2d(x, w, np.array([1.0]))[0, :, :, 0], [[46.0, 55.0], [82.0, 91.0]])
 
 
-@pytest.mark.parametrize("pooling", ["max", "mean"])
+@pytest.mark.parametrize("head", ["dense", "gap"])
+@pytest.mark.parametrize("pooling", ["max", "mean", "conv"])
 @pytest.mark.parametrize("pool_size, pool_stride", [(2, None), (3, 1), (3, 2)])
-def test_forward_matches_naive_network(pooling, pool_size, pool_stride):
-    model = TinyCNN(pooling, n_filters=3, pool_size=pool_size, pool_stride=pool_stride, seed=2)
+def test_forward_matches_naive_network(pooling, pool_size, pool_stride, head):
+    model = TinyCNN(pooling, n_filters=3, pool_size=pool_size, pool_stride=pool_stride, head=head, seed=2)
     x = np.random.default_rng(3).normal(size=(4, 8, 8, 1))
     logits, cache = model.forward(x)
     np.testing.assert_allclose(logits, naive_logits(model, x), rtol=1e-10, atol=1e-12)
@@ -146,21 +177,26 @@ def test_predict_and_evaluate():
 
 # ---------------------------------------------------------------- gradients
 def tie_free_batch(model, m=3, seed=0):
-    """Random images whose ReLU inputs stay clear of 0 and whose windows have no near-ties."""
+    """Random images clear of every kink: ReLU inputs away from 0, no near-ties in a max window."""
     rng = np.random.default_rng(seed)
+    p = model.params
+    f = model.pool_size
+    s = 1 if model.downsample == "blur" else model.pool_stride   # blur pools with stride 1 first
     for _ in range(100):
         x = rng.normal(size=(m, *model.input_shape))
-        conv = naive_conv(x, model.params["conv_w"], model.params["conv_b"])
+        conv = naive_conv(x, p["conv_w"], p["conv_b"])
         relu = np.where(conv > 0, conv, 0.0)
-        f, s = model.pool_size, model.pool_stride
-        ho, wo = model.pooled_shape[:2]
-        gaps = []
-        for i in range(ho):
-            for j in range(wo):
-                win = np.sort(relu[:, i * s:i * s + f, j * s:j * s + f].reshape(m, f * f, -1), axis=1)
-                top, second = win[:, -1], win[:, -2]
-                gaps.append(np.where(top > 0, top - second, np.inf).min())
-        if np.abs(conv).min() > 1e-3 and min(gaps) > 1e-3:
+        clear = np.abs(conv).min() > 1e-3
+        if model.downsample in ("max", "blur"):
+            ho, wo = (relu.shape[1] - f) // s + 1, (relu.shape[2] - f) // s + 1
+            for i in range(ho):
+                for j in range(wo):
+                    win = np.sort(relu[:, i * s:i * s + f, j * s:j * s + f].reshape(m, f * f, -1), axis=1)
+                    top, second = win[:, -1], win[:, -2]
+                    clear &= np.where(top > 0, top - second, np.inf).min() > 1e-3
+        if model.downsample == "conv":
+            clear &= np.abs(naive_conv(relu, p["down_w"], p["down_b"], model.pool_stride)).min() > 1e-3
+        if clear:
             return x
     raise AssertionError("no tie-free batch found")
 
@@ -183,26 +219,115 @@ def rel_error(a, b):
     return np.linalg.norm(a - b) / max(np.linalg.norm(a) + np.linalg.norm(b), 1e-300)
 
 
-@pytest.mark.parametrize("pooling", ["max", "mean"])
-@pytest.mark.parametrize("pool_size, pool_stride", [(2, None), (3, 1)])
-def test_whole_network_gradient_matches_finite_differences(pooling, pool_size, pool_stride):
-    model = TinyCNN(pooling, n_filters=3, pool_size=pool_size, pool_stride=pool_stride, seed=5)
-    for k in ("conv_b", "dense_b"):  # non-zero biases, so every parameter is exercised
-        model.params[k] = np.random.default_rng(6).normal(scale=0.1, size=model.params[k].shape)
+def check_network_gradient(model):
+    rng = np.random.default_rng(6)
+    for k in model.params:  # non-zero biases, so every parameter is exercised
+        if k.endswith("_b"):
+            model.params[k] = rng.normal(scale=0.1, size=model.params[k].shape)
     x = tie_free_batch(model)
     y = np.array([1, 7, 4])
     loss, grads = model.loss(x, y, need_x=True)
     assert loss == pytest.approx(naive_loss(model, x, y), rel=1e-12)
+    assert set(grads) == set(model.params) | {"x"}
 
     def f():
         return model.loss(x, y)[0]
 
-    for name in PARAMS:
+    for name in model.params:
         numeric = numeric_grad(f, model.params[name])
         assert np.linalg.norm(numeric) > 0, name
         assert rel_error(grads[name], numeric) < 1e-6, name
     numeric_x = numeric_grad(f, x)
     assert rel_error(grads["x"], numeric_x) < 1e-6
+
+
+@pytest.mark.parametrize("head", ["dense", "gap"])
+@pytest.mark.parametrize("downsample", ["max", "mean", "conv"])
+@pytest.mark.parametrize("pool_size, pool_stride", [(2, None), (3, 1)])
+def test_whole_network_gradient_matches_finite_differences(downsample, head, pool_size, pool_stride):
+    model = TinyCNN(downsample, n_filters=3, pool_size=pool_size, pool_stride=pool_stride, head=head, seed=5)
+    check_network_gradient(model)
+
+
+@needs_blur
+@pytest.mark.parametrize("head", ["dense", "gap"])
+@pytest.mark.parametrize("blur_filter", [3, 4])
+def test_blur_network_gradient_matches_finite_differences(head, blur_filter):
+    model = TinyCNN("blur", n_filters=3, head=head, blur_filter=blur_filter, seed=5)
+    check_network_gradient(model)
+
+
+@pytest.mark.parametrize("stride", [1, 2, 3])
+def test_strided_conv_matches_naive_loops_and_finite_differences(stride):
+    rng = np.random.default_rng(7)
+    x = rng.normal(size=(2, 7, 8, 3))
+    w = rng.normal(size=(2, 3, 3, 4))
+    b = rng.normal(size=4)
+    out = conv2d(x, w, b, stride=stride)
+    # naive_conv takes square filters: compare a square-filter version, then the general one by shape
+    np.testing.assert_allclose(conv2d(x, w[:, :2], b, stride=stride), naive_conv(x, w[:, :2], b, stride),
+                               rtol=1e-12, atol=1e-12)
+    assert out.shape == (2, (7 - 2) // stride + 1, (8 - 3) // stride + 1, 4)
+    g = rng.normal(size=out.shape)
+    gw, gb, gx = conv2d_backward(x, w, g, stride=stride)
+    for array, exact in ((x, gx), (w, gw), (b, gb)):
+        numeric = numeric_grad(lambda: float(np.sum(conv2d(x, w, b, stride=stride) * g)), array)
+        assert rel_error(exact, numeric) < 1e-8
+
+
+def test_strided_conv_hand_computed():
+    x = np.arange(16.0).reshape(1, 4, 4, 1)
+    out = conv2d(x, np.ones((2, 2, 1, 1)), np.zeros(1), stride=2)
+    np.testing.assert_array_equal(out[0, :, :, 0], [[10.0, 18.0], [42.0, 50.0]])
+    _, _, gx = conv2d_backward(np.zeros((1, 5, 5, 1)), np.ones((2, 2, 1, 1)), np.ones((1, 2, 2, 1)), stride=2)
+    # stride 2 with 2x2 filters on 5x5: the last row and column are read by no patch
+    np.testing.assert_array_equal(gx[0, :, :, 0], [[1, 1, 1, 1, 0]] * 4 + [[0] * 5])
+
+
+def test_gap_head_spreads_each_feature_gradient_over_its_map():
+    model = TinyCNN("max", n_filters=2, head="gap", seed=0)
+    assert model.params["dense_w"].shape == (2, 10)
+    assert model.n_params == 3 * 3 * 2 + 2 + 2 * 10 + 10
+    x = np.random.default_rng(0).random((1, 8, 8, 1))
+    logits, cache = model.forward(x)
+    np.testing.assert_allclose(cache["features"], cache["pooled"].mean(axis=(1, 2)))
+    grad_logits = np.zeros((1, 10))
+    grad_logits[0, 3] = 1.0
+    grads = model.backward(cache, grad_logits)
+    np.testing.assert_allclose(grads["dense_w"][:, 3], cache["features"][0])
+    # each of the 3x3 pooled cells of map c receives dense_w[c, 3] / 9
+    inner = model.backward_pooled(cache, np.broadcast_to(model.params["dense_w"][:, 3] / 9, (1, 3, 3, 2)))
+    np.testing.assert_allclose(grads["conv_w"], inner["conv_w"])
+
+
+@pytest.mark.parametrize("downsample, params", [
+    ("max", 3 * 3 * 4 + 4 + 36 * 10 + 10),
+    ("mean", 3 * 3 * 4 + 4 + 36 * 10 + 10),
+    ("blur", 3 * 3 * 4 + 4 + 36 * 10 + 10),
+    ("conv", 3 * 3 * 4 + 4 + 2 * 2 * 4 * 4 + 4 + 36 * 10 + 10),
+])
+def test_every_downsampling_gives_3x3_maps(downsample, params):
+    model = TinyCNN(downsample, n_filters=4)
+    assert model.pooled_shape == (3, 3, 4)
+    assert model.n_params == params
+    assert model.pooling == downsample
+
+
+def test_blur_shape_follows_its_stride_one_pooling():
+    # blur_pool: 2x2 max with stride 1 (6 -> 5), blur (5), keep every 2nd cell from the first: 3
+    assert TinyCNN("blur", pool_size=2).pooled_shape == (3, 3, 8)
+    # 3x3 windows (6 -> 4), stride 3: cells 0 and 3
+    assert TinyCNN("blur", pool_size=3, pool_stride=3).pooled_shape == (2, 2, 8)
+    assert TinyCNN("max", pool_size=3, pool_stride=3).pooled_shape == (2, 2, 8)
+
+
+@needs_blur
+def test_blur_forward_matches_naive_network():
+    model = TinyCNN("blur", n_filters=3, seed=2)
+    x = np.random.default_rng(3).normal(size=(4, 8, 8, 1))
+    logits, cache = model.forward(x)
+    np.testing.assert_allclose(logits, naive_logits(model, x), rtol=1e-10, atol=1e-12)
+    assert cache["pooled"].shape == (4, *model.pooled_shape)
 
 
 def test_max_pooling_gradient_reaches_only_the_maxima():
@@ -276,7 +401,7 @@ def test_training_is_reproducible(digits):
 def test_training_with_progress_bar(digits, capsys):
     history = train(TinyCNN(), digits.x_train[:64], digits.y_train[:64], epochs=2, progress=True)
     assert len(history["loss"]) == 2
-    assert "max pooling" in capsys.readouterr().err
+    assert "max downsampling" in capsys.readouterr().err
 
 
 # ---------------------------------------------------------------- validation
@@ -285,7 +410,11 @@ LABELS = np.array([0, 1])
 
 
 @pytest.mark.parametrize("kwargs, error, match", [
-    ({"pooling": "min"}, ValueError, "pooling must be 'max' or 'mean', got 'min'"),
+    ({"downsample": "min"}, ValueError, r"downsample must be one of \('max', 'mean', 'blur', 'conv'\), got 'min'"),
+    ({"head": "flat"}, ValueError, r"head must be one of \('dense', 'gap'\), got 'flat'"),
+    ({"blur_filter": 0}, ValueError, "blur_filter must be a positive integer, got 0"),
+    ({"blur_filter": 8}, ValueError, "blur_filter must be at most 7, got 8"),
+    ({"blur_filter": 2.0}, TypeError, "blur_filter must be an integer, got 2.0"),
     ({"n_filters": 2.0}, TypeError, "n_filters must be an integer, got 2.0"),
     ({"n_filters": 0}, ValueError, "n_filters must be a positive integer, got 0"),
     ({"kernel": 0}, ValueError, "kernel must be a positive integer, got 0"),
