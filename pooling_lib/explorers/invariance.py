@@ -1,0 +1,105 @@
+"""Lesson 01's shift explorer: how much do the conv map and the pooled maps change under a small shift?
+
+Top row: the shifted digit, its conv map (vertical-edge filter, ReLU), that map
+max-pooled and mean-pooled with f x f windows, stride f. Bottom row: the
+unshifted digit and, under each map, how far every cell moved from the
+unshifted map (|shifted - unshifted|), with the relative change
+``||shifted - unshifted|| / ||unshifted||`` in the title. The maths is
+:func:`pooling_lib.lessons.why_pool.shift_changes`; this module only draws.
+"""
+
+import ipywidgets as widgets
+import numpy as np
+
+from ..explorer import Explorer
+from ..lessons import why_pool
+from ..lessons.why_pool import EXPLORER_DIGITS, MAX_SHIFT, shift_changes, shift_right
+
+__all__ = ["InvarianceExplorer"]
+
+_PANELS = (("conv", "conv map"), ("max", "max-pooled"), ("mean", "mean-pooled"))
+_TITLE = 13  # points; at dpi 80 that is 14.4 px
+
+
+class InvarianceExplorer(Explorer):
+    """Shift slider 0-3 px, window slider 2-4, a digit to pick; conv vs max- vs mean-pooled change.
+
+    Examples
+    --------
+    >>> e = InvarianceExplorer(shift=1)
+    >>> sorted(e.change)
+    ['conv', 'max', 'mean']
+    >>> e.set(shift=0)
+    >>> e.change["max"]
+    0.0
+    """
+
+    figsize = (10.5, 5.6)
+    dpi = 80
+
+    def make_controls(self):
+        style = {"description_width": "initial"}
+        return {
+            "digit": widgets.Dropdown(options=[(f"digit {i}", i) for i in EXPLORER_DIGITS], value=0,
+                                      description="image", style=style),
+            "shift": widgets.IntSlider(value=1, min=0, max=MAX_SHIFT, description="shift (px)", style=style),
+            "f": widgets.IntSlider(value=2, min=2, max=4, description="window f (= stride)", style=style),
+        }
+
+    def draw(self, fig, **values):
+        axes = fig.subplots(2, 4)
+        self.axes = axes
+        blank16 = np.zeros((16, 16))
+        blank14 = np.zeros((14, 14))
+        self.img_in = axes[0, 0].imshow(blank16, cmap="gray_r", vmin=0, vmax=1)
+        self.img_ref = axes[1, 0].imshow(blank16, cmap="gray_r", vmin=0, vmax=1)
+        axes[1, 0].set_title("unshifted digit", fontsize=_TITLE)
+        self.img_map, self.img_diff = {}, {}
+        for col, (name, label) in enumerate(_PANELS, start=1):
+            self.img_map[name] = axes[0, col].imshow(blank14, cmap="viridis", vmin=0, vmax=1)
+            self.img_diff[name] = axes[1, col].imshow(blank14, cmap="magma", vmin=0, vmax=1)
+        for ax in axes.ravel():
+            ax.set_xticks([])
+            ax.set_yticks([])
+        fig.subplots_adjust(left=0.01, right=0.99, top=0.9, bottom=0.02, wspace=0.08, hspace=0.3)
+
+    def update(self, digit=0, shift=1, f=2):
+        image = why_pool.digit(digit)
+        result = shift_changes(image, shift, f)
+        self.change = result["change"]
+        self.img_in.set_data(shift_right(image, shift))
+        self.axes[0, 0].set_title(f"digit {digit}, shifted {shift} px", fontsize=_TITLE)
+        self.img_ref.set_data(image)
+        for col, (name, label) in enumerate(_PANELS, start=1):
+            old, new = result["maps"][name]
+            top = max(float(old.max()), 1e-12)
+            ax_map, ax_diff = self.axes[0, col], self.axes[1, col]
+            self.img_map[name].set_data(new)
+            self.img_map[name].set_clim(0, top)
+            self.img_map[name].set_extent((-0.5, new.shape[1] - 0.5, new.shape[0] - 0.5, -0.5))
+            ax_map.set_xlim(-0.5, new.shape[1] - 0.5)
+            ax_map.set_ylim(new.shape[0] - 0.5, -0.5)
+            size = f"{new.shape[0]}×{new.shape[1]}"
+            ax_map.set_title(f"{label} ({size})" if name == "conv" else f"{label}, f = {f} ({size})",
+                             fontsize=_TITLE)
+            diff = np.abs(new - old)
+            self.img_diff[name].set_data(diff)
+            self.img_diff[name].set_clim(0, top)
+            self.img_diff[name].set_extent((-0.5, diff.shape[1] - 0.5, diff.shape[0] - 0.5, -0.5))
+            ax_diff.set_xlim(-0.5, diff.shape[1] - 0.5)
+            ax_diff.set_ylim(diff.shape[0] - 0.5, -0.5)
+            ax_diff.set_title(f"changed by {100 * self.change[name]:.0f}%", fontsize=_TITLE)
+        c = {name: f"{100 * v:.0f}%" for name, v in self.change.items()}
+        if shift == 0:
+            verdict = "No shift: nothing changes."
+        else:
+            order = sorted(self.change, key=self.change.get)
+            names = {name: f"{label} map" if name != "conv" else label for name, label in _PANELS}
+            verdict = (f"Least changed: the {names[order[0]]}; most: the {names[order[-1]]}."
+                       + (f" A shift of {shift} px is a whole stride: the pooled maps move by one cell."
+                          if shift == f else ""))
+        self.caption.value = (
+            "<div style='font-size:15px'>Relative change ‖shifted − unshifted‖ / ‖unshifted‖: "
+            f"conv map <b>{c['conv']}</b>, max-pooled <b>{c['max']}</b>, mean-pooled <b>{c['mean']}</b>. "
+            f"{verdict} Bottom row: |shifted − unshifted| per cell (dark = unchanged).</div>"
+        )
