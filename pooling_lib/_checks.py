@@ -32,10 +32,12 @@ def check_int(value, name, minimum):
 
 def pair(value, name, minimum):
     """Return ``(row, col)`` from an int or a pair of ints, each >= minimum."""
+    if isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iu":
+        value = value[()]  # a 0-d integer array is an integer
     if _is_int(value):
         value = check_int(value, name, minimum)
         return value, value
-    if isinstance(value, (tuple, list, np.ndarray)) and len(value) == 2 and np.ndim(value) == 1:
+    if isinstance(value, (tuple, list, np.ndarray)) and np.ndim(value) == 1 and len(value) == 2:
         row, col = value
         if not (_is_int(row) and _is_int(col)):
             raise TypeError(f"{name} must be an integer or a pair of integers, got {value!r}")
@@ -51,7 +53,18 @@ def check_flag(value, name):
 
 
 def as_pool_array(x, name):
-    """Return ``x`` as an ndarray of 2, 3 or 4 dimensions with a real numeric dtype."""
+    """Return ``x`` as an ndarray of 2, 3 or 4 dimensions with a real numeric dtype.
+
+    Arrays in non-native byte order are converted (a copy); masked arrays
+    are refused (pooling would silently ignore their mask).
+    """
+    if x is None:
+        raise TypeError(f"{name} must be a numeric array, got None")
+    if isinstance(x, np.ma.MaskedArray):
+        raise TypeError(
+            f"{name} must be a plain ndarray, got a masked array (its mask would be ignored: "
+            f"fill it, e.g. {name}.filled(...), or pool {name}.data)"
+        )
     if isinstance(x, np.ndarray):
         arr = x
     else:
@@ -63,6 +76,8 @@ def as_pool_array(x, name):
         raise TypeError(
             f"{name} must have an integer or floating-point dtype, got dtype {arr.dtype}"
         )
+    if not arr.dtype.isnative:
+        arr = arr.astype(arr.dtype.newbyteorder("="))
     if arr.ndim not in (2, 3, 4):
         raise ValueError(
             f"{name} must have 2, 3 or 4 dimensions ((h, w), (h, w, c) or (m, h, w, c)), "

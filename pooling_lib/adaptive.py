@@ -18,19 +18,16 @@ axes. Max keeps the dtype; means and LP pooling keep float dtypes and give
 float64 for integer input; NaN propagates. Inputs are never modified.
 """
 
+import itertools
 import numbers
 
 import numpy as np
 
 from ._checks import as_pool_array, check_flag, check_int
-from .core import _accumulator, _geometry, _taps, _to_batch
+from ._kernels import offsets
+from .core import _accumulator, _check_method, _geometry, _to_batch
 
 __all__ = ["adaptive_bins", "adaptive_pool", "global_pool", "lp_pool"]
-
-
-def _check_method(method):
-    if method not in ("max", "mean"):
-        raise ValueError(f"method must be 'max' or 'mean', got {method!r}")
 
 
 def _bins(n, out):
@@ -83,6 +80,10 @@ def adaptive_bins(n, out):
 
 def _output_pair(output_size, shape):
     """Check ``output_size`` (an int, or a pair of int/None); return ``(oh, ow)``."""
+    if isinstance(output_size, np.ndarray) and output_size.ndim == 0 and output_size.dtype.kind in "iu":
+        output_size = output_size[()]
+    if isinstance(output_size, np.ndarray) and output_size.ndim == 1:
+        output_size = tuple(output_size.tolist())
     if isinstance(output_size, (tuple, list)):
         if len(output_size) != 2:
             raise TypeError(
@@ -106,8 +107,8 @@ def adaptive_pool(x, output_size, method="max"):
     x : array_like, shape (h, w), (h, w, c) or (m, h, w, c)
         Input; integer or floating point. Never modified.
     output_size : int or (int or None, int or None)
-        ``(oh, ow)`` of the result; one int means a square output, ``None``
-        keeps that axis's input length.
+        ``(oh, ow)`` of the result (a tuple, list or integer array); one int
+        means a square output, ``None`` keeps that axis's input length.
     method : {'max', 'mean'}, optional
         Maximum or average of each bin.
 
@@ -156,15 +157,17 @@ def adaptive_pool(x, output_size, method="max"):
         return unbatch(out)
     acc = _accumulator(x.dtype)
     rows = np.empty((m, oh, w, c), dtype=acc)
-    for i in range(oh):
-        np.sum(xb[:, r0[i]:r1[i]], axis=1, dtype=acc, out=rows[:, i])
     out = np.empty((m, oh, ow, c), dtype=acc)
-    for j in range(ow):
-        np.sum(rows[:, :, c0[j]:c1[j]], axis=2, out=out[:, :, j])
     count = np.multiply.outer(r1 - r0, c1 - c0).astype(acc)
-    np.divide(out, count[None, :, :, None], out=out)
-    if x.dtype.kind == "f" and acc != x.dtype:
-        out = out.astype(x.dtype)
+    # inf + -inf in a bin is NaN and float32 sums may overflow to inf, as in PyTorch: no warnings
+    with np.errstate(invalid="ignore", over="ignore"):
+        for i in range(oh):
+            np.sum(xb[:, r0[i]:r1[i]], axis=1, dtype=acc, out=rows[:, i])
+        for j in range(ow):
+            np.sum(rows[:, :, c0[j]:c1[j]], axis=2, out=out[:, :, j])
+        np.divide(out, count[None, :, :, None], out=out)
+        if x.dtype.kind == "f" and acc != x.dtype:
+            out = out.astype(x.dtype)
     return unbatch(out)
 
 
@@ -214,9 +217,11 @@ def global_pool(x, method="max", keepdims=False):
     if method == "max":
         return np.max(x, axis=axes, keepdims=keepdims)
     acc = _accumulator(x.dtype)
-    out = np.sum(x, axis=axes, dtype=acc, keepdims=keepdims) / (x.shape[axes[0]] * x.shape[axes[1]])
-    if x.dtype.kind == "f" and acc != x.dtype:
-        out = out.astype(x.dtype)
+    # inf + -inf is NaN and float32 sums may overflow to inf, as in PyTorch: no warnings
+    with np.errstate(invalid="ignore", over="ignore"):
+        out = np.sum(x, axis=axes, dtype=acc, keepdims=keepdims) / (x.shape[axes[0]] * x.shape[axes[1]])
+        if x.dtype.kind == "f" and acc != x.dtype:
+            out = out.astype(x.dtype)
     return out
 
 
@@ -271,9 +276,10 @@ def lp_pool(x, p, f, stride=None):
     is raised. Infinite cells follow the same rules (``inf`` where the
     result is real, NaN where it is not).
 
-    Each window is divided by a power of two at least as large as its
-    largest absolute value before the powers are taken, so large ``p``
-    does not overflow (and ``p = 1`` stays the exact sum).
+    Each window is divided by its largest absolute value ``M`` before the
+    powers are taken (and multiplied back after the root), so no ``p``
+    overflows or underflows: for non-negative windows the result always lies
+    in ``[M, k**(1/p) * M]``. ``p = 1`` is computed as the plain sum.
 
     Examples
     --------
@@ -290,35 +296,53 @@ def lp_pool(x, p, f, stride=None):
     x = as_pool_array(x, "x")
     p = _check_p(p)
     xb, unbatch = _to_batch(x)
-    fs, ss, _, out_hw = _geometry(xb.shape, f, stride, 0, False)
+    g = _geometry(xb.shape[1:3], f, stride, 0, False)
     m, c = xb.shape[0], xb.shape[3]
-    acc = np.dtype(_accumulator(x.dtype))
+    acc = _accumulator(x.dtype)
     xa = xb.astype(acc, copy=False)  # a copy only for integer and float16 input
-    taps = list(_taps(out_hw, fs, ss))
+    taps = [(rows, cols) for rows, cols in itertools.product(
+        offsets(g.out[0], g.f[0], g.s[0]), offsets(g.out[1], g.f[1], g.s[1]))]
 
-    # the largest absolute value of each window (NaN if the window holds one)
-    scale = np.zeros((m, *out_hw, c), dtype=acc)
-    for _, _, rows, cols in taps:
-        np.maximum(scale, np.abs(xa[:, rows, cols]), out=scale)
-    # a power of two at least as large: dividing by it is exact, so p = 1 stays the exact sum
-    _, exponent = np.frexp(np.where(np.isfinite(scale) & (scale > 0), scale, 1))
-    safe = np.ldexp(acc.type(1), exponent).astype(acc)
-    total = np.zeros_like(scale)
     with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
-        for _, _, rows, cols in taps:
-            total += (xa[:, rows, cols] / safe) ** p
-        out = safe * total ** (1.0 / p)
-        # windows holding +-inf: the plain formula, with the same sign rules as
-        # finite cells (C's pow would make (-inf) ** 1.5 and (-inf) ** (1/3) +inf)
-        infinite = np.isinf(scale)
-        if infinite.any():
-            plain = np.zeros_like(scale)
-            fractional = not float(p).is_integer()
-            for _, _, rows, cols in taps:
-                tap = xa[:, rows, cols]
-                plain += np.where(fractional & (tap < 0), np.nan, tap ** p)
-            root = np.where((plain < 0) & (p != 1), np.nan, np.abs(plain) ** (1.0 / p) * np.sign(plain))
-            out[infinite] = root[infinite]
-    if x.dtype.kind == "f" and acc != x.dtype:
-        out = out.astype(x.dtype)
+        if p == 1:
+            # the plain sum (negative cells subtract), exactly as the definition adds it
+            out = np.zeros((m, *g.out, c), dtype=acc)
+            for rows, cols in taps:
+                out += xa[:, rows, cols]
+        else:
+            out = _lp_windows(xa, taps, p, (m, *g.out, c))
+        if x.dtype.kind == "f" and acc != x.dtype:
+            out = out.astype(x.dtype)  # float16: a result past its range is inf, as the definition
     return unbatch(out)
+
+
+def _lp_windows(xa, taps, p, shape):
+    """``(sum |x / M| ** p) ** (1 / p) * M`` per window, ``M`` the window's largest ``|x|``.
+
+    Dividing by ``M`` itself makes the largest term exactly 1, so the sum
+    lies in ``[1, k]`` for ``k`` cells whatever ``p`` is: nothing
+    overflows or underflows to zero, and the result stays in
+    ``[M, k ** (1 / p) * M]`` for non-negative windows.
+    """
+    acc = xa.dtype
+    # the largest absolute value of each window (NaN if the window holds one)
+    scale = np.zeros(shape, dtype=acc)
+    for rows, cols in taps:
+        np.maximum(scale, np.abs(xa[:, rows, cols]), out=scale)
+    safe = np.where(np.isfinite(scale) & (scale > 0), scale, acc.type(1))
+    total = np.zeros_like(scale)
+    for rows, cols in taps:
+        total += (xa[:, rows, cols] / safe) ** p
+    out = safe * total ** (1.0 / p)
+    # windows holding +-inf: the plain formula, with the same sign rules as
+    # finite cells (C's pow would make (-inf) ** 1.5 and (-inf) ** (1/3) +inf)
+    infinite = np.isinf(scale)
+    if infinite.any():
+        plain = np.zeros_like(scale)
+        fractional = not float(p).is_integer()
+        for rows, cols in taps:
+            tap = xa[:, rows, cols]
+            plain += np.where(fractional & (tap < 0), np.nan, tap ** p)
+        root = np.where(plain < 0, np.nan, np.abs(plain) ** (1.0 / p) * np.sign(plain))
+        out[infinite] = root[infinite]
+    return out

@@ -125,10 +125,6 @@ def _check_window_fits(n, f, convention):
         raise ValueError(f"f must be at most n ({n}) for convention {convention!r}, got {f}")
 
 
-def _ceil_div(a, b):
-    return -(-a // b)
-
-
 # ------------------------------------------------------------------ sizes
 def tf_output_size(n, f, stride=None, padding="valid"):
     """Output length of TensorFlow/Keras pooling along one axis.
@@ -180,10 +176,9 @@ def tf_output_size(n, f, stride=None, padding="valid"):
     n, f, stride, _ = _check_axis(n, f, stride, 0)
     if padding not in ("valid", "same"):
         raise ValueError(f"padding must be 'valid' or 'same', got {padding!r}")
-    if padding == "same":
-        return _ceil_div(n, stride)
-    _check_window_fits(n, f, "tf-valid")
-    return _ceil_div(n - f + 1, stride)
+    if padding == "valid":
+        _check_window_fits(n, f, "tf-valid")
+    return core.output_size(n, f, stride, padding)
 
 
 def same_padding(n, f, stride=None):
@@ -225,9 +220,7 @@ def same_padding(n, f, stride=None):
     (1, 1)
     """
     n, f, stride, _ = _check_axis(n, f, stride, 0)
-    out = _ceil_div(n, stride)
-    total = max((out - 1) * stride + f - n, 0)
-    return total // 2, total - total // 2
+    return core._same_padding(n, f, stride)
 
 
 def post_pad_windows(n, f, stride=None):
@@ -321,11 +314,7 @@ def window_divisors(n, f, stride=None, padding=0, ceil_mode=False, count_include
     ceil_mode = check_flag(ceil_mode, "ceil_mode")
     count_include_pad = check_flag(count_include_pad, "count_include_pad")
     out = core.output_size(n, f, stride, padding, ceil_mode)
-    start = np.arange(out) * stride - padding
-    end = np.minimum(start + f, n + padding)
-    if count_include_pad:
-        return end - start
-    return np.minimum(end, n) - np.maximum(start, 0)
+    return core._divisors(n, f, stride, padding, padding, out, count_include_pad)
 
 
 def divisor_map(n, f, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
@@ -463,10 +452,8 @@ def layout(n, f, stride=None, convention="torch", padding=0):
     note = ""
     if convention in ("torch", "torch-ceil"):
         ceil_mode = convention == "torch-ceil"
-        size = core.output_size(n, f, s, padding, ceil_mode)
+        raw, size = core.window_count(n, f, s, padding, ceil_mode)
         before = after = padding
-        if ceil_mode:
-            raw = _ceil_div(n + 2 * padding - f, s) + 1
     elif convention == "tf-valid":
         size = tf_output_size(n, f, s, "valid")
         before = after = 0

@@ -3,33 +3,29 @@
 Arrays are ``(h, w)``, ``(h, w, c)`` or a batch ``(m, h, w, c)``. Pooling
 acts on the two spatial axes (the first two, or the middle two of a batch);
 channels and samples are pooled independently. The semantics are PyTorch's
-``MaxPool2d`` / ``AvgPool2d``: output size with ``ceil_mode``, first maximum
-wins on ties, NaN propagates, and the unpooling functions are the exact
-gradients (overlapping windows add up, mean divides by each window's
-divisor).
+``MaxPool2d`` / ``AvgPool2d`` (TensorFlow's for ``padding='same'``): output
+size with ``ceil_mode``, first maximum wins on ties, NaN propagates, and the
+unpooling functions are the exact gradients (overlapping windows add up,
+mean divides by each window's divisor).
 
-How it is fast: instead of materialising every window, the functions
-combine strided slices of the input (``x[:, di::s, dj::s]``), one numpy call
-per window offset. Pooling is separable, so a window's columns are folded
-first and then its rows (``fh + fw`` passes instead of ``fh * fw``). The
-position of each maximum is kept as a small integer code per window that
-only grows, so "take it where greater" is a multiply and a maximum rather
-than a masked copy. Big batches are split over threads (numpy releases the
-GIL), each thread works through cache-sized blocks of samples with scratch
-arrays it reuses, and no temporary is larger than one block.
+This module holds the rules (output size, padding, divisors), the checks
+and the documented functions. The definitions, written as plain loops over
+windows and cells, are in ``tests/reference.py`` (the tests compare every
+function here with them); the fast numpy engine that computes the same
+numbers is :mod:`pooling_lib._kernels`, whose opening comment explains how.
 """
 
-import itertools
-import os
-import threading
-from concurrent.futures import ThreadPoolExecutor
+from collections import namedtuple
 
 import numpy as np
 
+from . import _kernels
 from ._checks import as_pool_array, check_flag, check_int, pair
 
 __all__ = [
+    "WindowCount",
     "output_size",
+    "window_count",
     "windows",
     "pool",
     "max_mask",
@@ -37,12 +33,33 @@ __all__ = [
     "unpool_avg",
 ]
 
-# Work below this many input elements runs in the calling thread: a thread
-# pool only pays off on big batches.
-_PARALLEL_MIN_ELEMENTS = 1 << 20
+_STRING_PADDINGS = ("valid", "same")
+
+#: What :func:`window_count` returns.
+WindowCount = namedtuple("WindowCount", ["counted", "size"])
+WindowCount.__doc__ = """The window count of one axis, before and after the ``ceil_mode`` rule.
+
+Attributes
+----------
+counted : int
+    The formula's count: ``floor`` (or ``ceil`` with ``ceil_mode``) of
+    ``(n + pad_before + pad_after - dilation * (f - 1) - 1) / stride``,
+    plus 1.
+size : int
+    The windows kept (the output size). ``size == counted - 1`` when
+    ``ceil_mode``'s last window would start past the input (in the right
+    padding), which PyTorch drops; that window would start at input
+    position ``(counted - 1) * stride - pad_before``.
+"""
+
+# The geometry of a pooling, checked: per axis (rows, cols) the window f,
+# stride s, dilation d, padding before (pad) and after, output size out,
+# the padded extent span the windows reach (from the first padding cell),
+# and whether padding was "same".
+Geometry = namedtuple("Geometry", ["f", "s", "d", "pad", "after", "out", "span", "same"])
 
 
-# ---------------------------------------------------------------- helpers
+# ---------------------------------------------------------------- rules (each written once)
 def _to_batch(x):
     """View ``x`` as ``(m, h, w, c)``; return the view and a function undoing it."""
     if x.ndim == 2:
@@ -52,138 +69,125 @@ def _to_batch(x):
     return x, lambda y: y
 
 
-def _size(n, f, s, p, ceil_mode):
-    """PyTorch's output size along one axis (arguments already checked)."""
-    span = n + 2 * p - f
-    out = (-(-span // s) if ceil_mode else span // s) + 1
+def _count(n, f, s, before, after, ceil_mode, d=1):
+    """The output-size rule along one axis (arguments already checked): a :class:`WindowCount`."""
+    span = n + before + after - d * (f - 1) - 1
+    counted = (-(-span // s) if ceil_mode else span // s) + 1
     # ceil_mode: the last window must start inside the input or the left padding
-    if ceil_mode and (out - 1) * s >= n + p:
-        out -= 1
-    return out
+    size = counted - 1 if ceil_mode and (counted - 1) * s >= n + before else counted
+    return WindowCount(counted, size)
 
 
-def _check_geometry(n, f, s, p, axis):
-    """Check one axis: padding at most half the window, window fits the padded input."""
-    if p > f // 2:
-        raise ValueError(
-            f"padding must be at most half the window ({f} // 2 = {f // 2}) "
-            f"along the {axis} axis, got {p}"
-        )
-    if f > n + 2 * p:
-        raise ValueError(
-            f"f must fit in the padded input along the {axis} axis "
-            f"({n} + 2 * {p} = {n + 2 * p}), got {f}"
-        )
+def _same_padding(n, f, s, d=1):
+    """TensorFlow's 'same' padding ``(before, after)``: ``ceil(n / s)`` windows, odd cell after."""
+    out = -(-n // s)
+    total = max((out - 1) * s + d * (f - 1) + 1 - n, 0)
+    return total // 2, total - total // 2
 
 
-def _geometry(shape, f, stride, padding, ceil_mode):
-    """Check the window arguments against a batch shape; return them with the output size."""
+def _padding_arg(padding):
+    """``'same'``, ``'valid'`` or a checked ``(ph, pw)`` pair."""
+    if isinstance(padding, str):
+        if padding not in _STRING_PADDINGS:
+            raise ValueError(
+                f"padding must be an integer, a pair of integers, 'valid' or 'same', got {padding!r}"
+            )
+        return (0, 0) if padding == "valid" else "same"
+    return pair(padding, "padding", 0)
+
+
+def _axis(n, f, s, p, d, ceil_mode, axis):
+    """Check one axis; return ``(before, after, size)``. ``p`` is an int or ``'same'``."""
+    if p == "same":
+        before, after = _same_padding(n, f, s, d)
+    else:
+        if p > f // 2:
+            raise ValueError(
+                f"padding must be at most half the window ({f} // 2 = {f // 2}) "
+                f"along the {axis} axis, got {p}"
+            )
+        reach = d * (f - 1) + 1
+        if reach > n + 2 * p:
+            if d == 1:
+                raise ValueError(
+                    f"f must fit in the padded input along the {axis} axis "
+                    f"({n} + 2 * {p} = {n + 2 * p}), got {f}"
+                )
+            raise ValueError(
+                f"f must fit in the padded input along the {axis} axis with dilation {d} "
+                f"(the window reaches {d} * ({f} - 1) + 1 = {reach} cells, the padded input has "
+                f"{n} + 2 * {p} = {n + 2 * p}), got {f}"
+            )
+        before = after = p
+    size = _count(n, f, s, before, after, ceil_mode, d).size
+    if d > 1:
+        # with dilation a window can step over the whole input: refuse a window of padding only
+        start = np.arange(size) * s - before
+        first = _kernels._first_real(start, d)
+        empty = np.flatnonzero((first >= n) | (first > start + d * (f - 1)))
+        if empty.size:
+            raise ValueError(
+                f"dilation must leave every window a real cell: along the {axis} axis window "
+                f"{empty[0]} (cells {start[empty[0]]}, {start[empty[0]] + d}, ... of an input of {n}, "
+                f"padding {before}) holds only padding with f={f}, dilation={d}"
+            )
+    return before, after, size
+
+
+def _geometry(hw, f, stride, padding, ceil_mode, dilation=1):
+    """Check the window arguments against the spatial size ``hw``; return the :data:`Geometry`."""
     fh, fw = pair(f, "f", 1)
     sh, sw = (fh, fw) if stride is None else pair(stride, "stride", 1)
-    ph, pw = pair(padding, "padding", 0)
+    pads = _padding_arg(padding)
     ceil_mode = check_flag(ceil_mode, "ceil_mode")
-    _, h, w, _ = shape
-    _check_geometry(h, fh, sh, ph, "row")
-    _check_geometry(w, fw, sw, pw, "column")
-    ho = _size(h, fh, sh, ph, ceil_mode)
-    wo = _size(w, fw, sw, pw, ceil_mode)
-    return (fh, fw), (sh, sw), (ph, pw), (ho, wo)
+    dh, dw = pair(dilation, "dilation", 1)
+    same = pads == "same"
+    if same and ceil_mode:
+        raise ValueError("ceil_mode must be False with padding='same' (it already keeps ceil(n / stride) "
+                         "windows), got True")
+    ph, pw = ("same", "same") if same else pads
+    h, w = hw
+    top, bottom, ho = _axis(h, fh, sh, ph, dh, ceil_mode, "row")
+    left, right, wo = _axis(w, fw, sw, pw, dw, ceil_mode, "column")
+    span = ((ho - 1) * sh + dh * (fh - 1) + 1, (wo - 1) * sw + dw * (fw - 1) + 1)
+    return Geometry((fh, fw), (sh, sw), (dh, dw), (top, left), (bottom, right), (ho, wo), span, same)
 
 
-def _taps(out_hw, f, s):
-    """Yield ``(di, dj, rows, cols)``: the slices picking offset (di, dj) of every window."""
-    (ho, wo), (fh, fw), (sh, sw) = out_hw, f, s
-    for di in range(fh):
-        for dj in range(fw):
-            yield di, dj, slice(di, di + sh * (ho - 1) + 1, sh), slice(dj, dj + sw * (wo - 1) + 1, sw)
+def _divisors(n, f, s, before, after, out, count_include_pad):
+    """Per-axis window lengths that divide a mean (PyTorch's rule; TensorFlow's for 'same').
 
-
-def _padded(x, pad, span, fill):
-    """Return ``x`` (m, h, w, c) padded by ``pad`` at the top/left, covering ``span`` rows/cols.
-
-    A view when no padding is needed, else a new array filled with ``fill``.
+    A window ``[start, start + f)`` is first clipped to the padded input
+    ``[-before, n + after)`` (a ``ceil_mode`` window can hang past it); with
+    ``count_include_pad`` that is its divisor, else its real cells only.
     """
-    (ph, pw), (hp, wp) = pad, span
-    _, h, w, _ = x.shape
-    if ph == 0 and pw == 0 and hp <= h and wp <= w:
-        return x[:, :hp, :wp]
-    out = np.full((x.shape[0], hp, wp, x.shape[3]), fill, dtype=x.dtype)
-    rows, cols = min(h, hp - ph), min(w, wp - pw)
-    out[:, ph:ph + rows, pw:pw + cols] = x[:, :rows, :cols]
-    return out
+    start = np.arange(out) * s - before
+    end = np.minimum(start + f, n + after)
+    if count_include_pad:
+        return end - start
+    return np.minimum(end, n) - np.maximum(start, 0)
 
 
-_executor = None
-
-# Each thread works through its samples in blocks of about this many input
-# elements, so that the output block and the scratch arrays stay in the
-# core's cache while the f * f offsets are combined (the output is read and
-# written once per offset).
-_BLOCK_ELEMENTS = 1 << 18
-
-
-def _for_chunks(work, m, elements):
-    """Call ``work(start, stop)`` over batch chunks, on threads when the batch is big."""
-    global _executor
-    workers = os.cpu_count() or 1
-    if m == 0:
-        return
-    if m < 2 or workers < 2 or elements < _PARALLEL_MIN_ELEMENTS:
-        work(0, m)
-        return
-    # two chunks per thread: even work, little Python overhead
-    chunks = min(m, 2 * workers)
-    bounds = np.linspace(0, m, chunks + 1).astype(int)
-    if _executor is None:
-        _executor = ThreadPoolExecutor(max_workers=workers)
-    list(_executor.map(work, bounds[:-1], bounds[1:]))
-
-
-_local = threading.local()
-
-# A thread keeps its scratch memory between calls up to this many bytes:
-# fresh memory costs a page fault per page on first touch.
-_KEEP_SCRATCH_BYTES = 64 << 20
-
-
-def _scratch(*specs):
-    """Arrays of the given ``(shape, dtype)``, uninitialised, from this thread's reusable buffer."""
-    sizes = [int(np.prod(shape)) * np.dtype(dtype).itemsize for shape, dtype in specs]
-    need = sum(-(-size // 64) * 64 for size in sizes)
-    buf = getattr(_local, "buf", None)
-    if buf is None or buf.size < need:
-        buf = np.empty(need, dtype=np.uint8)
-        if need <= _KEEP_SCRATCH_BYTES:
-            _local.buf = buf
-    arrays, start = [], 0
-    for (shape, dtype), size in zip(specs, sizes):
-        arrays.append(buf[start:start + size].view(dtype).reshape(shape))
-        start += -(-size // 64) * 64
-    return arrays
-
-
-def _blocks(a, b, sample_elements):
-    """Split samples ``a:b`` into cache-sized ``(start, stop)`` blocks."""
-    step = max(1, _BLOCK_ELEMENTS // max(1, sample_elements))
-    return [(i, min(i + step, b)) for i in range(a, b, step)]
+def _mean_divisor(g, hw, count_include_pad, divisor_override, dtype):
+    """The divisor of every window: a scalar when they all agree, else shape ``(ho, wo, 1)``."""
+    if divisor_override is not None:
+        return np.asarray(divisor_override, dtype=dtype)[()]
+    if count_include_pad is None:
+        count_include_pad = not g.same  # PyTorch counts padding; TensorFlow's 'same' does not
+    per_axis = [_divisors(n, f, s, p, a, o, count_include_pad)
+                for n, f, s, p, a, o in zip(hw, g.f, g.s, g.pad, g.after, g.out)]
+    rows, cols = per_axis
+    if (rows == rows[0]).all() and (cols == cols[0]).all():
+        return dtype.type(rows[0] * cols[0])
+    return np.multiply.outer(rows, cols).astype(dtype)[:, :, None]
 
 
 def _accumulator(dtype):
     """The float dtype that pooled means are summed in."""
     if dtype == np.float16:
-        return np.float32
+        return np.dtype(np.float32)
     if dtype.kind == "f":
         return dtype
-    return np.float64
-
-
-def _divisors(n, f, s, p, out, count_include_pad):
-    """Per-axis window lengths that divide a mean (PyTorch's rule)."""
-    start = np.arange(out) * s - p
-    end = np.minimum(start + f, n + p)
-    if count_include_pad:
-        return end - start
-    return np.minimum(end, n) - np.maximum(start, 0)
+    return np.dtype(np.float64)
 
 
 def _fill_value(dtype):
@@ -193,8 +197,73 @@ def _fill_value(dtype):
     return np.iinfo(dtype).min
 
 
+def _check_method(method):
+    if method not in ("max", "mean"):
+        raise ValueError(f"method must be 'max' or 'mean', got {method!r}")
+
+
+def _check_cip(count_include_pad):
+    return None if count_include_pad is None else check_flag(count_include_pad, "count_include_pad")
+
+
+def _check_override(divisor_override):
+    if divisor_override is None:
+        return None
+    if not isinstance(divisor_override, (int, np.integer)) or isinstance(divisor_override, (bool, np.bool_)):
+        raise TypeError(f"divisor_override must be an integer or None, got {divisor_override!r}")
+    if divisor_override == 0:
+        raise ValueError(f"divisor_override must not be zero, got {divisor_override!r}")
+    return int(divisor_override)
+
+
 # ---------------------------------------------------------------- public API
-def output_size(n, f, stride=None, padding=0, ceil_mode=False):
+def window_count(n, f, stride=None, padding=0, ceil_mode=False, dilation=1):
+    """Windows along one axis, as the formula counts them and as pooling keeps them.
+
+    Parameters
+    ----------
+    n, f, stride, padding, ceil_mode, dilation
+        As in :func:`output_size`.
+
+    Returns
+    -------
+    WindowCount
+        ``(counted, size)``: the formula's count and the windows kept.
+        They differ by one exactly when ``ceil_mode`` counts a last window
+        that would start past the input (in the right padding): PyTorch
+        drops it. That window would start at input position
+        ``(counted - 1) * stride - padding``.
+
+    Notes
+    -----
+    This is the one place the ``ceil_mode`` rule is written; every size in
+    the library (and in its explorers) comes from here.
+
+    Examples
+    --------
+    >>> window_count(5, 2, ceil_mode=True)
+    WindowCount(counted=3, size=3)
+    >>> window_count(6, 4, 4, padding=2, ceil_mode=True)   # window 3 would start at 6
+    WindowCount(counted=3, size=2)
+    """
+    n = check_int(n, "n", 1)
+    f = check_int(f, "f", 1)
+    stride = f if stride is None else check_int(stride, "stride", 1)
+    if isinstance(padding, str):
+        p = _padding_arg(padding)
+        p = "same" if p == "same" else 0
+    else:
+        p = check_int(padding, "padding", 0)
+    ceil_mode = check_flag(ceil_mode, "ceil_mode")
+    dilation = check_int(dilation, "dilation", 1)
+    if p == "same" and ceil_mode:
+        raise ValueError("ceil_mode must be False with padding='same' (it already keeps ceil(n / stride) "
+                         "windows), got True")
+    before, after, _ = _axis(n, f, stride, p, dilation, ceil_mode, "input")
+    return _count(n, f, stride, before, after, ceil_mode, dilation)
+
+
+def output_size(n, f, stride=None, padding=0, ceil_mode=False, dilation=1):
     """Number of windows along one axis of length ``n``.
 
     Parameters
@@ -206,23 +275,29 @@ def output_size(n, f, stride=None, padding=0, ceil_mode=False):
     stride : int or None, optional
         Step between window starts. ``None`` (default) means ``stride = f``:
         windows that touch but do not overlap.
-    padding : int, optional
-        Cells added at both ends, at most ``f // 2``.
+    padding : int or {'valid', 'same'}, optional
+        Cells added at both ends, at most ``f // 2``. ``'valid'`` is no
+        padding; ``'same'`` is TensorFlow's: enough padding for
+        ``ceil(n / stride)`` windows, the odd cell at the end.
     ceil_mode : bool, optional
         Round the window count up instead of down, so that a last, partial
-        window is kept.
+        window is kept. Not with ``padding='same'``.
+    dilation : int, optional
+        Step between a window's cells (PyTorch's ``MaxPool2d(dilation=)``):
+        the window reaches ``dilation * (f - 1) + 1`` cells.
 
     Returns
     -------
     int
-        ``floor((n + 2 * padding - f) / stride) + 1`` (``ceil`` with
-        ``ceil_mode``).
+        ``floor((n + 2 * padding - dilation * (f - 1) - 1) / stride) + 1``
+        (``ceil`` with ``ceil_mode``); ``ceil(n / stride)`` for ``'same'``.
 
     Notes
     -----
     This is PyTorch's formula. With ``ceil_mode`` the last window must start
     inside the input or the left padding; one that would start in the right
-    padding is dropped.
+    padding is dropped (:func:`window_count` tells both numbers). The
+    definition as a loop is ``output_size`` in ``tests/reference.py``.
 
     Examples
     --------
@@ -234,14 +309,12 @@ def output_size(n, f, stride=None, padding=0, ceil_mode=False):
     3
     >>> output_size(6, 3, stride=3, ceil_mode=True)
     2
+    >>> output_size(5, 2, padding="same")
+    3
+    >>> output_size(7, 3, stride=1, dilation=2)
+    3
     """
-    n = check_int(n, "n", 1)
-    f = check_int(f, "f", 1)
-    stride = f if stride is None else check_int(stride, "stride", 1)
-    padding = check_int(padding, "padding", 0)
-    ceil_mode = check_flag(ceil_mode, "ceil_mode")
-    _check_geometry(n, f, stride, padding, "input")
-    return _size(n, f, stride, padding, ceil_mode)
+    return window_count(n, f, stride, padding, ceil_mode, dilation).size
 
 
 def windows(x, f, stride=None):
@@ -282,7 +355,8 @@ def windows(x, f, stride=None):
     """
     x = as_pool_array(x, "x")
     xb, _ = _to_batch(x)
-    (fh, fw), (sh, sw), _, (ho, wo) = _geometry(xb.shape, f, stride, 0, False)
+    g = _geometry(xb.shape[1:3], f, stride, 0, False)
+    (fh, fw), (sh, sw), (ho, wo) = g.f, g.s, g.out
     m, h, w, c = xb.shape
     sm, s_h, s_w, sc = xb.strides
     shape = (m, ho, wo, fh, fw, c)
@@ -296,7 +370,7 @@ def windows(x, f, stride=None):
 
 
 def pool(x, f, stride=None, *, method="max", padding=0, ceil_mode=False,
-         count_include_pad=True, return_indices=False):
+         count_include_pad=None, return_indices=False, dilation=1, divisor_override=None):
     """Max or average pooling over the two spatial axes.
 
     Parameters
@@ -309,19 +383,31 @@ def pool(x, f, stride=None, *, method="max", padding=0, ceil_mode=False,
         Step between windows; ``None`` (default) means ``stride = f``.
     method : {'max', 'mean'}, optional
         Maximum or average of each window.
-    padding : int or (int, int), optional
+    padding : int or (int, int) or {'valid', 'same'}, optional
         Cells added on every side, at most half the window. Padding never
         wins a maximum (it acts as ``-inf``, or the dtype's minimum for
-        integers); in a mean it counts as zeros.
+        integers); in a mean it counts as zeros. ``'valid'`` means no
+        padding; ``'same'`` is TensorFlow/Keras's: ``ceil(n / stride)``
+        windows per axis, padded by ``same_padding`` (the odd cell at the
+        bottom/right).
     ceil_mode : bool, optional
         Keep a last, partial window at the bottom/right edge (see
-        :func:`output_size`).
-    count_include_pad : bool, optional
+        :func:`output_size`). Not with ``padding='same'``.
+    count_include_pad : bool or None, optional
         Mean only: divide by the window size including padding cells
-        (default, as PyTorch) or by the number of real cells only. The part
-        of a ``ceil_mode`` window past the padding is never counted.
+        (``True``) or by the number of real cells only (``False``). ``None``
+        (default) is ``True`` for integer padding (PyTorch) and ``False``
+        for ``'same'`` (TensorFlow). The part of a ``ceil_mode`` window past
+        the padding is never counted.
     return_indices : bool, optional
         Max only: also return where each maximum is.
+    dilation : int or (int, int), optional
+        Max only: step between a window's cells (PyTorch's
+        ``MaxPool2d(dilation=)``); window ``(i, j)`` reads the cells
+        ``(i * stride - padding + a * dilation, j * stride - padding + b * dilation)``.
+    divisor_override : int or None, optional
+        Mean only: divide every window's sum by this number instead
+        (PyTorch's ``AvgPool2d(divisor_override=)``).
 
     Returns
     -------
@@ -332,12 +418,30 @@ def pool(x, f, stride=None, *, method="max", padding=0, ceil_mode=False,
         Only with ``return_indices=True``: the flat position
         ``row * w + col`` of each maximum in its (unpadded) input plane.
 
+    Raises
+    ------
+    ValueError
+        Unknown `method`; padding over half the window; a window longer
+        than the padded input; `dilation` with ``method='mean'``; a dilated
+        window holding only padding cells; ``'same'`` with `ceil_mode`;
+        `return_indices`, `divisor_override` or `count_include_pad` with
+        the other method.
+    TypeError
+        Non-numeric or masked `x`; non-integer window arguments; non-bool
+        flags.
+
     Notes
     -----
     Ties: the first maximum in row-major order inside the window wins, so
-    each window names exactly one position (what backpropagation needs).
-    NaN propagates: a window holding a NaN pools to NaN, and its index
-    points at the window's last NaN (as PyTorch's CPU kernel does).
+    each window names exactly one position (what backpropagation needs),
+    and the value is that cell's (``0.0`` and ``-0.0`` tie: the first one
+    is returned). NaN propagates: a window holding a NaN pools to NaN, and
+    its index points at the window's last NaN (as PyTorch's CPU kernel
+    does).
+
+    The definitions, as plain loops, are ``max_pool`` and ``mean_pool`` in
+    ``tests/reference.py``; how this computes the same numbers fast is
+    explained in :mod:`pooling_lib._kernels`.
 
     Examples
     --------
@@ -358,212 +462,53 @@ def pool(x, f, stride=None, *, method="max", padding=0, ceil_mode=False,
     >>> pool(x, 3, stride=2, padding=1)
     array([[ 5,  7],
            [13, 15]])
+    >>> pool(x, 2, stride=1, dilation=2)         # cells 0, 2 of rows 0, 2, ...
+    array([[10, 11],
+           [14, 15]])
+    >>> pool(x, 3, stride=2, method="mean", padding="same")    # real cells only
+    array([[ 5. ,  6.5],
+           [11. , 12.5]])
     """
     x = as_pool_array(x, "x")
-    if method not in ("max", "mean"):
-        raise ValueError(f"method must be 'max' or 'mean', got {method!r}")
-    count_include_pad = check_flag(count_include_pad, "count_include_pad")
+    _check_method(method)
+    count_include_pad = _check_cip(count_include_pad)
     return_indices = check_flag(return_indices, "return_indices")
-    if return_indices and method != "max":
-        raise ValueError(f"return_indices=True needs method='max', got method={method!r}")
+    divisor_override = _check_override(divisor_override)
+    if method == "max" and divisor_override is not None:
+        raise ValueError(f"divisor_override needs method='mean', got method={method!r}")
+    if method == "mean":
+        if return_indices:
+            raise ValueError(f"return_indices=True needs method='max', got method={method!r}")
+        if pair(dilation, "dilation", 1) != (1, 1):
+            raise ValueError(
+                f"dilation must be 1 with method='mean' (average pooling has none), got {dilation!r}"
+            )
     xb, unbatch = _to_batch(x)
-    fs, ss, pads, out_hw = _geometry(xb.shape, f, stride, padding, ceil_mode)
-    m, h, w, c = xb.shape
-    (ho, wo), (fh, fw), (sh, sw) = out_hw, fs, ss
-    span = ((ho - 1) * sh + fh, (wo - 1) * sw + fw)
-
-    rows_at, cols_at = _offsets(ho, fh, sh), _offsets(wo, fw, sw)
-    # Pooling is separable: fh + fw - 2 passes instead of fh * fw - 1. Sums
-    # and maxima fold each window's rows first (long contiguous runs), then
-    # its columns (strided, on the smaller array). Positions fold the columns
-    # first, so that first maxima stay first in row-major order: a row's
-    # first maximum, then the first row holding the window's maximum.
-    separable = fh > 1 and fw > 1
-    per = h * w * c
+    g = _geometry(xb.shape[1:3], f, stride, padding, ceil_mode, dilation)
+    m, _, _, c = xb.shape
+    ho, wo = g.out
 
     if method == "mean":
         acc = _accumulator(x.dtype)
         out = np.empty((m, ho, wo, c), dtype=acc)
-        div = np.multiply.outer(
-            _divisors(h, fh, sh, pads[0], ho, count_include_pad),
-            _divisors(w, fw, sw, pads[1], wo, count_include_pad),
-        ).astype(acc)
-        # the same divisor for every window (the usual case): divide by a scalar
-        div = div.flat[0] if (div == div.flat[0]).all() else div[:, :, None]
-
-        def work(a, b):
-            blocks = _blocks(a, b, per)
-            if separable:
-                (rows_buf,) = _scratch(((blocks[0][1] - a, ho, span[1], c), acc))
-            for i, j in blocks:
-                xp = _padded(xb[i:j], pads, span, 0)
-                o = out[i:j]
-                if separable:
-                    rows = rows_buf[:j - i]
-                    _running_sum([xp[:, rs, :span[1]] for rs in rows_at], rows)
-                    _running_sum([rows[:, :, cs] for cs in cols_at], o)
-                else:
-                    _running_sum([xp[:, rs, cs] for rs in rows_at for cs in cols_at], o)
-                np.divide(o, div, out=o)
-
-        _for_chunks(work, m, xb.size)
+        div = _mean_divisor(g, xb.shape[1:3], count_include_pad, divisor_override, acc)
+        _kernels.mean_pool(xb, g, div, out)
         if acc != x.dtype and x.dtype.kind == "f":
-            out = out.astype(x.dtype)
+            with np.errstate(over="ignore"):  # a float32 mean above float16's range is inf
+                out = out.astype(x.dtype)
         return unbatch(out)
 
     fill = _fill_value(x.dtype)
     out = np.empty((m, ho, wo, c), dtype=x.dtype)
     if not return_indices:
-        def work(a, b):
-            blocks = _blocks(a, b, per)
-            if separable:
-                (rows_buf,) = _scratch(((blocks[0][1] - a, ho, span[1], c), x.dtype))
-            for i, j in blocks:
-                xp = _padded(xb[i:j], pads, span, fill)
-                o = out[i:j]
-                if separable:
-                    rows = rows_buf[:j - i]
-                    _running_max([(xp[:, rs, :span[1]],) for rs in rows_at], rows)
-                    _running_max([(rows[:, :, cs],) for cs in cols_at], o)
-                else:
-                    _running_max([(xp[:, rs, cs],) for rs in rows_at for cs in cols_at], o)
-
-        _for_chunks(work, m, xb.size)
+        _kernels.max_pool(xb, g, out, fill)
         return unbatch(out)
-
     indices = np.empty((m, ho, wo, c), dtype=np.int64)
-    is_float = x.dtype.kind == "f"
-    # Each window's maximum is tracked as a code di * wide + dj (row-major
-    # order, so codes grow along the window), in the smallest unsigned dtype.
-    # Without padding, wide = w and the flat index is the window's top-left
-    # cell plus the code.
-    wide = max(w, fw)
-    code = np.min_scalar_type((fh - 1) * wide + fw - 1).type
-    codes = [code(di * wide + dj) for di in range(fh) for dj in range(fw)]
-    rows0 = (np.arange(ho) * sh - pads[0])[:, None, None]
-    cols0 = (np.arange(wo) * sw - pads[1])[None, :, None]
-    # a padding cell can only win where padding or a ceil_mode window reaches past the input
-    edges = pads != (0, 0) or span[0] > h or span[1] > w
-    if not edges:
-        corner = np.broadcast_to(rows0 * w + cols0, (1, ho, wo, c)).astype(np.int64)
-
-    def work(a, b):
-        # scratch for the biggest block, from the thread's reusable buffer
-        blocks = _blocks(a, b, per)
-        n = blocks[0][1] - a
-        rows = span[0] if separable else ho
-        shape = (n, rows, wo, c)
-        cand_buf, greater_buf, t_buf, cols_buf, dj_buf = _scratch(
-            (shape, code), (shape, bool), ((n, ho, wo, c), code),
-            (shape if separable else 0, x.dtype), (shape if separable else 0, code))
-        for i, j in blocks:
-            xp = _padded(xb[i:j], pads, span, fill)
-            o, t = out[i:j], t_buf[:j - i]
-            cand, greater = cand_buf[:j - i], greater_buf[:j - i]
-            if separable:
-                cols, dj = cols_buf[:j - i], dj_buf[:j - i]
-                _running_max([(xp[:, :span[0], cs], code(k), None) for k, cs in enumerate(cols_at)],
-                             cols, dj, cand, greater)
-                _running_max([(cols[:, rs], code(k * wide), dj[:, rs]) for k, rs in enumerate(rows_at)],
-                             o, t, cand[:, :ho], greater[:, :ho])
-            else:
-                _running_max([(xp[:, rs, cs], k, None)
-                              for k, (rs, cs) in zip(codes, itertools.product(rows_at, cols_at))],
-                             o, t, cand, greater)
-            if is_float:
-                nan = np.isnan(o, out=greater[:, :ho])
-                if nan.any():
-                    # NaN propagates through np.maximum; its index is the window's last NaN
-                    nan = nan.copy()
-                    last = np.zeros_like(t)
-                    for k, (rs, cs) in zip(codes, itertools.product(rows_at, cols_at)):
-                        np.maximum(last, np.isnan(xp[:, rs, cs]).view(np.uint8) * k, out=last)
-                    np.copyto(t, last, where=nan)
-            if edges:
-                _edge_indices(t, indices[i:j], rows0, cols0, wide, h, w)
-            else:
-                np.add(corner, t, out=indices[i:j], dtype=np.int64)
-
-    _for_chunks(work, m, xb.size)
+    _kernels.max_pool_indices(xb, g, out, indices, fill)
     return unbatch(out), unbatch(indices)
 
 
-def _offsets(n_out, f, s):
-    """The slices that pick offset ``d`` of every window along one axis, for each ``d < f``."""
-    return [slice(d, d + s * (n_out - 1) + 1, s) for d in range(f)]
-
-
-def _running_sum(taps, o):
-    """``o = taps[0] + taps[1] + ...``, added in order, in ``o``'s dtype."""
-    if len(taps) == 1:
-        np.copyto(o, taps[0])
-        return
-    with np.errstate(invalid="ignore"):  # inf + -inf is NaN, as in PyTorch
-        np.add(taps[0], taps[1], out=o, dtype=o.dtype)
-        for tap in taps[2:]:
-            np.add(o, tap, out=o, dtype=o.dtype)
-
-
-def _running_max(taps, o, t=None, cand=None, greater=None):
-    """``o = max(taps)``; with ``t``, also the code of each first maximum.
-
-    ``taps`` holds ``(values,)`` or, with ``t``, ``(values, code, codes)``:
-    a tap's candidate code is the scalar ``code`` plus the array ``codes``
-    (if not None). Codes grow along ``taps``, so "take the code where the
-    tap is strictly greater" (which keeps the first maximum) is
-    ``t = max(t, greater * code)``: no masked copies. NaN propagates to
-    ``o`` but is not tracked in ``t``. ``cand`` and ``greater`` are scratch
-    arrays shaped like ``o``.
-    """
-    if t is None:
-        if len(taps) == 1:
-            np.copyto(o, taps[0][0])
-            return
-        np.maximum(taps[0][0], taps[1][0], out=o)
-        for (tap,) in taps[2:]:
-            np.maximum(o, tap, out=o)
-        return
-    (first, k, ks), rest = taps[0], taps[1:]
-    if ks is None:
-        t.fill(k)
-    else:
-        np.add(ks, k, out=t)
-    if not rest:
-        np.copyto(o, first)
-        return
-    previous = first  # the first pass compares two taps: no copy of the first one
-    for tap, k, ks in rest:
-        np.greater(tap, previous, out=greater)
-        if ks is None:
-            np.multiply(greater.view(np.uint8), k, out=cand)
-        else:
-            np.add(ks, k, out=cand)
-            np.multiply(cand, greater.view(np.uint8), out=cand)
-        np.maximum(t, cand, out=t)
-        np.maximum(previous, tap, out=o)
-        previous = o
-
-
-def _edge_indices(t, out, rows0, cols0, wide, h, w):
-    """Write ``row * w + col`` of the window codes ``t = di * wide + dj`` into ``out``.
-
-    ``rows0``/``cols0`` are the windows' first row/column (negative in the
-    padding). A maximum found in the padding or past the input (possible
-    only when every real cell equals the padding value) moves to the
-    window's first real cell, which is then the first maximum.
-    """
-    di, dj = np.divmod(t, t.dtype.type(wide))
-    rows = rows0 + di
-    cols = cols0 + dj
-    outside = (rows < 0) | (rows >= h) | (cols < 0) | (cols >= w)
-    if outside.any():
-        rows = np.where(outside, np.maximum(rows0, 0), rows)
-        cols = np.where(outside, np.maximum(cols0, 0), cols)
-    np.multiply(rows, w, out=out)
-    out += cols
-
-
-def max_mask(x, f, stride=None, *, padding=0, ceil_mode=False):
+def max_mask(x, f, stride=None, *, padding=0, ceil_mode=False, dilation=1):
     """0/1 mask of each window's maximum, laid out like :func:`windows`.
 
     Parameters
@@ -574,10 +519,13 @@ def max_mask(x, f, stride=None, *, padding=0, ceil_mode=False):
         Window size.
     stride : int or (int, int) or None, optional
         Step between windows; ``None`` (default) means ``stride = f``.
-    padding : int or (int, int), optional
+    padding : int or (int, int) or {'valid', 'same'}, optional
         Cells added on every side (they are never the maximum).
     ceil_mode : bool, optional
         Keep a last, partial window (see :func:`output_size`).
+    dilation : int or (int, int), optional
+        Step between a window's cells; the mask has one entry per cell
+        the window reads.
 
     Returns
     -------
@@ -606,13 +554,15 @@ def max_mask(x, f, stride=None, *, padding=0, ceil_mode=False):
            [0, 0]], dtype=uint8)
     """
     x = as_pool_array(x, "x")
-    _, indices = pool(x, f, stride, padding=padding, ceil_mode=ceil_mode, return_indices=True)
+    _, indices = pool(x, f, stride, padding=padding, ceil_mode=ceil_mode, return_indices=True,
+                      dilation=dilation)
     xb, _ = _to_batch(x)
     ib, _ = _to_batch(indices)
-    (fh, fw), (sh, sw), (ph, pw), (ho, wo) = _geometry(xb.shape, f, stride, padding, ceil_mode)
+    g = _geometry(xb.shape[1:3], f, stride, padding, ceil_mode, dilation)
+    (fh, fw), (sh, sw), (ph, pw), (ho, wo), (dh, dw) = g.f, g.s, g.pad, g.out, g.d
     w = xb.shape[2]
-    di = ib // w - (np.arange(ho) * sh - ph)[None, :, None, None]
-    dj = ib % w - (np.arange(wo) * sw - pw)[None, None, :, None]
+    di = (ib // w - (np.arange(ho) * sh - ph)[None, :, None, None]) // dh
+    dj = (ib % w - (np.arange(wo) * sw - pw)[None, None, :, None]) // dw
     m, c = xb.shape[0], xb.shape[3]
     mask = np.zeros((m, ho, wo, fh, fw, c), dtype=np.uint8)
     mi, oi, oj, ci = np.indices(ib.shape, sparse=True)
@@ -666,10 +616,13 @@ def unpool_max(grad, indices, input_shape):
         back).
     indices : array_like of int, same shape as `grad`
         Flat positions ``row * w + col`` of the maxima, as returned by
-        ``pool(..., return_indices=True)``.
+        ``pool(..., return_indices=True)`` (with any padding, ceil_mode or
+        dilation: the indices carry the geometry).
     input_shape : tuple of int
         Shape of the array that was pooled: ``(h, w)``, ``(h, w, c)`` or
-        ``(m, h, w, c)``.
+        ``(m, h, w, c)``. No pooling makes an axis longer than the input
+        plus one, so `grad` may have at most ``h + 1`` rows and ``w + 1``
+        columns.
 
     Returns
     -------
@@ -682,6 +635,7 @@ def unpool_max(grad, indices, input_shape):
     -----
     Adding (not overwriting) is what makes this the true gradient: an input
     cell that is the maximum of ``k`` windows influences ``k`` outputs.
+    The definition as a loop is ``unpool_max`` in ``tests/reference.py``.
 
     Examples
     --------
@@ -709,6 +663,12 @@ def unpool_max(grad, indices, input_shape):
     gb, unbatch = _to_batch(grad)
     ib, _ = _to_batch(indices)
     m, h, w, c = _to_batch(np.empty(shape, dtype=np.bool_))[0].shape
+    ho, wo = gb.shape[1:3]
+    if ho > h + 1 or wo > w + 1:
+        raise ValueError(
+            f"input_shape must be one no pooling of which gives grad's spatial size {(ho, wo)} "
+            f"(pooling never makes an axis longer than the input plus one), got {shape!r}"
+        )
     if ib.size:
         lo, hi = ib.min(), ib.max()
         if lo < 0 or hi >= h * w:
@@ -716,27 +676,13 @@ def unpool_max(grad, indices, input_shape):
             raise ValueError(
                 f"indices must lie in [0, h * w) = [0, {h * w}) for input_shape {shape!r}, got {bad}"
             )
-    per = h * w * c
-    result = np.zeros((m, per), dtype=grad.dtype)
-    # flat position of (sample i of a block, channel) in the block's buffer
-    step = max(1, _BLOCK_ELEMENTS // max(1, per))
-    start = (np.arange(min(m, step)) * per)[:, None, None, None] + np.arange(c)
-
-    def work(a, b):
-        blocks = _blocks(a, b, per)
-        (flat_buf,) = _scratch(((blocks[0][1] - a,) + gb.shape[1:], np.int64))
-        for i, j in blocks:
-            r, flat = result[i:j], flat_buf[:j - i]
-            np.multiply(ib[i:j], c, out=flat, dtype=np.int64)
-            flat += start[:j - i]
-            np.add.at(r.reshape(-1), flat.reshape(-1), gb[i:j].reshape(-1))
-
-    _for_chunks(work, m, result.size)
-    return unbatch(result.reshape(m, h, w, c))
+    result = np.zeros((m, h, w, c), dtype=grad.dtype)
+    _kernels.scatter_add(gb, ib, result)
+    return unbatch(result)
 
 
 def unpool_avg(grad, input_shape, f, stride=None, *, padding=0, ceil_mode=False,
-               count_include_pad=True):
+               count_include_pad=None, divisor_override=None):
     """Average-unpooling: the gradient of mean pooling with respect to its input.
 
     Parameters
@@ -745,8 +691,9 @@ def unpool_avg(grad, input_shape, f, stride=None, *, padding=0, ceil_mode=False,
         Gradient with respect to the pooled output.
     input_shape : tuple of int
         Shape of the array that was pooled.
-    f, stride, padding, ceil_mode, count_include_pad
-        The arguments the mean pooling used (see :func:`pool`).
+    f, stride, padding, ceil_mode, count_include_pad, divisor_override
+        The arguments the mean pooling used (see :func:`pool`; `padding`
+        may be ``'valid'`` or ``'same'``).
 
     Returns
     -------
@@ -758,7 +705,8 @@ def unpool_avg(grad, input_shape, f, stride=None, *, padding=0, ceil_mode=False,
     Notes
     -----
     Any stride works, including overlapping (``stride < f``) and gapped
-    (``stride > f``) windows; cells that no window covers get 0.
+    (``stride > f``) windows; cells that no window covers get 0. The
+    definition as a loop is ``unpool_avg`` in ``tests/reference.py``.
 
     Examples
     --------
@@ -771,75 +719,25 @@ def unpool_avg(grad, input_shape, f, stride=None, *, padding=0, ceil_mode=False,
     array([[0.25, 0.5 , 0.25],
            [0.5 , 1.  , 0.5 ],
            [0.25, 0.5 , 0.25]])
+    >>> unpool_avg(np.ones((1, 1)), (2, 2), 2, divisor_override=2)
+    array([[0.5, 0.5],
+           [0.5, 0.5]])
     """
     grad = _grad_array(grad)
     shape = _input_shape(input_shape, grad)
-    count_include_pad = check_flag(count_include_pad, "count_include_pad")
+    count_include_pad = _check_cip(count_include_pad)
+    divisor_override = _check_override(divisor_override)
     gb, unbatch = _to_batch(grad)
     xshape = _to_batch(np.empty(shape, dtype=np.bool_))[0].shape
-    fs, ss, pads, out_hw = _geometry(xshape, f, stride, padding, ceil_mode)
-    if gb.shape[1:3] != out_hw:
+    g = _geometry(xshape[1:3], f, stride, padding, ceil_mode)
+    if gb.shape[1:3] != g.out:
         raise ValueError(
-            f"grad must have the pooled size {out_hw} for input_shape {shape!r}, f={f!r}, "
+            f"grad must have the pooled size {g.out} for input_shape {shape!r}, f={f!r}, "
             f"stride={stride!r}, padding={padding!r}, ceil_mode={ceil_mode!r}; "
             f"got spatial size {gb.shape[1:3]}"
         )
-    m, h, w, c = xshape
-    (ho, wo), (fh, fw), (sh, sw), (ph, pw) = out_hw, fs, ss, pads
-    div = np.multiply.outer(
-        _divisors(h, fh, sh, ph, ho, count_include_pad),
-        _divisors(w, fw, sw, pw, wo, count_include_pad),
-    ).astype(grad.dtype)
-    if (div == div.flat[0]).all():
-        div = div.flat[0]
-    else:
-        div = div[:, :, None]
-    span = ((ho - 1) * sh + fh, (wo - 1) * sw + fw)
-    inside = (ph, pw) == (0, 0) and span[0] <= h and span[1] <= w
-    # windows that tile the input exactly: every cell gets one share, no adding
-    tiling = inside and (sh, sw) == (fh, fw)
-    # Spreading is separable: over each window's columns into a buffer of
-    # pooled rows, then over its rows (long contiguous runs) into the input.
-    separable = not tiling and fh > 1 and fw > 1
-    hp = max(span[0], h + ph)
-    wp = max(span[1], w + pw)
-    rows_at, cols_at = _offsets(ho, fh, sh), _offsets(wo, fw, sw)
-    result = (np.empty if tiling else np.zeros)(shape, dtype=grad.dtype)
+    div = _mean_divisor(g, xshape[1:3], count_include_pad, divisor_override, grad.dtype)
+    result = (np.empty if _kernels.tiles(g, xshape[1:3]) else np.zeros)(shape, dtype=grad.dtype)
     rb, _ = _to_batch(result)
-
-    def work(a, b):
-        blocks = _blocks(a, b, h * w * c)
-        n = blocks[0][1] - a
-        share_buf, cols_buf, pad_buf = _scratch(
-            ((n,) + gb.shape[1:], grad.dtype),
-            ((n, ho, span[1], c) if separable else 0, grad.dtype),
-            ((n, hp, wp, c) if not inside else 0, grad.dtype))
-        for i, j in blocks:
-            share = np.divide(gb[i:j], div, out=share_buf[:j - i])
-            r = rb[i:j]
-            if tiling:
-                for rs, cs in itertools.product(rows_at, cols_at):
-                    np.copyto(r[:, rs, cs], share)
-                r[:, ho * sh:] = 0
-                r[:, :ho * sh, wo * sw:] = 0
-                continue
-            # result starts as zeros; with padding, spread into a zeroed padded frame
-            target = r
-            if not inside:
-                target = pad_buf[:j - i]
-                target.fill(0)
-            if separable:
-                cols = cols_buf[:j - i]
-                cols.fill(0)
-                for cs in cols_at:
-                    np.add(cols[:, :, cs], share, out=cols[:, :, cs])
-                for rs in rows_at:
-                    np.add(target[:, rs, :span[1]], cols, out=target[:, rs, :span[1]])
-            else:
-                for rs, cs in itertools.product(rows_at, cols_at):
-                    np.add(target[:, rs, cs], share, out=target[:, rs, cs])
-            if not inside:
-                r[...] = target[:, ph:ph + h, pw:pw + w]
-
-    _for_chunks(work, m, rb.size)
+    _kernels.spread_mean(gb, div, g, rb)
     return result

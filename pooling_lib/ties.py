@@ -17,23 +17,18 @@ input gradient equals the sum of the output gradient). Check a backward pass
 against finite differences with :func:`pooling_lib.gradcheck.numerical_gradient`.
 """
 
+import itertools
+
 import numpy as np
 
 from . import core
 from ._checks import as_pool_array, check_flag, pair
+from ._kernels import offsets
 
 __all__ = ["TIE_POLICIES", "tie_counts", "tied_maxima", "unpool_max_ties"]
 
 #: The tie policies :func:`unpool_max_ties` knows.
 TIE_POLICIES = ("first", "last", "all", "split")
-
-
-def _batch(a):
-    if a.ndim == 2:
-        return a[None, :, :, None]
-    if a.ndim == 3:
-        return a[None]
-    return a
 
 
 def unpool_max_ties(grad, x, f, stride=None, *, policy="first", padding=0, ceil_mode=False):
@@ -120,25 +115,19 @@ def unpool_max_ties(grad, x, f, stride=None, *, policy="first", padding=0, ceil_
     if policy == "first":
         return core.unpool_max(grad, indices, x.shape)
 
-    fh, fw = pair(f, "f", 1)
-    sh, sw = (fh, fw) if stride is None else pair(stride, "stride", 1)
-    ph, pw = pair(padding, "padding", 0)
-    xb, ob = _batch(x), _batch(out)
-    gb = _batch(grad).astype(grad.dtype if grad.dtype.kind == "f" else np.float64)
+    xb, unbatch = core._to_batch(x)
+    ob, _ = core._to_batch(out)
+    gb = core._to_batch(grad)[0].astype(grad.dtype if grad.dtype.kind == "f" else np.float64)
+    g = core._geometry(xb.shape[1:3], f, stride, padding, ceil_mode)
     m, h, w, c = xb.shape
-    ho, wo = ob.shape[1:3]
-    hp = max((ho - 1) * sh + fh, h + ph)
-    wp = max((wo - 1) * sw + fw, w + pw)
+    (ho, wo), (fh, fw), (sh, sw), (ph, pw) = g.out, g.f, g.s, g.pad
+    hp = max(g.span[0], h + ph)
+    wp = max(g.span[1], w + pw)
     xp = np.zeros((m, hp, wp, c), dtype=x.dtype)
     real = np.zeros((m, hp, wp, c), dtype=bool)
     xp[:, ph:ph + h, pw:pw + w] = xb
     real[:, ph:ph + h, pw:pw + w] = True
     out_nan = np.isnan(ob) if x.dtype.kind == "f" else np.zeros(ob.shape, dtype=bool)
-
-    def taps():
-        for di in range(fh):
-            for dj in range(fw):
-                yield (slice(di, di + sh * (ho - 1) + 1, sh), slice(dj, dj + sw * (wo - 1) + 1, sw))
 
     def tied(rows, cols):
         tap = xp[:, rows, cols]
@@ -148,7 +137,7 @@ def unpool_max_ties(grad, x, f, stride=None, *, policy="first", padding=0, ceil_
         return hit & real[:, rows, cols]
 
     acc = np.zeros((m, hp, wp, c), dtype=gb.dtype)
-    order = list(taps())
+    order = list(itertools.product(offsets(ho, fh, sh), offsets(wo, fw, sw)))
     if policy == "last":
         taken = np.zeros(ob.shape, dtype=bool)
         for rows, cols in reversed(order):
@@ -162,12 +151,7 @@ def unpool_max_ties(grad, x, f, stride=None, *, policy="first", padding=0, ceil_
             share = gb / count
         for rows, cols in order:
             acc[:, rows, cols] += np.where(tied(rows, cols), share, 0)
-    result = acc[:, ph:ph + h, pw:pw + w]
-    if x.ndim == 2:
-        return result[0, :, :, 0]
-    if x.ndim == 3:
-        return result[0]
-    return result
+    return unbatch(acc[:, ph:ph + h, pw:pw + w])
 
 
 def tie_counts(x, f, stride=None):
