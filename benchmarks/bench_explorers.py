@@ -5,7 +5,7 @@ finds, this builds the explorer, then moves each of its controls through its
 values, one control at a time (sliders: every value, or about a dozen evenly
 spaced ones on long sliders; toggles, dropdowns and check boxes: every
 option), and puts the control back before moving the next one. Each move is
-one step, timed by :meth:`pooling_lib.explorer.Explorer.step_times`: the
+one step, timed by :meth:`pooling_lib.explorers.base.Explorer.step_times`: the
 explorer updates its artists and renders the PNG that the notebook shows,
 i.e. what a student waits for after moving a slider (minus the browser
 showing the image).

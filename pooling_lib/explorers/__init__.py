@@ -1,4 +1,4 @@
-"""One module per lesson's live explorer (an :class:`pooling_lib.explorer.Explorer` subclass).
+"""One module per lesson's live explorer (an :class:`pooling_lib.explorers.base.Explorer` subclass).
 
 Each module may also define ``figures()``, a generator of ``(name, figure)``
 pairs that ``python -m pooling_lib.figures`` saves into ``figures/``.
@@ -10,7 +10,7 @@ import importlib
 import inspect
 import pkgutil
 
-from ..explorer import Explorer
+from .base import Explorer
 
 __all__ = ["all_explorers", "lesson_modules"]
 

@@ -19,7 +19,7 @@ import numpy as np
 from matplotlib.patches import Rectangle
 
 from ..adaptive import adaptive_bins, adaptive_pool, lp_pool
-from ..explorer import Explorer
+from .base import Explorer
 from ..plotting import GridView, window_rectangle
 
 __all__ = ["P_VALUES", "AdaptiveExplorer", "LpExplorer", "adaptive_input", "figures", "lp_input"]
@@ -211,6 +211,32 @@ def lp_input(negative=False):
     return x - 4 if negative else x
 
 
+def _lp_note(p, k, negative, nans, windows):
+    """The caption's second line: what :func:`~pooling_lib.adaptive.lp_pool` computes at this ``p``."""
+    if not negative:
+        if p == 1:
+            return ("p = 1: LP is each window's sum and the power mean its mean; as p grows both close in "
+                    "on the maximum (the largest cell dominates the sum of powers).")
+        return (f"p = {p:g}: on non-negative cells LP lies between the window's maximum and "
+                f"{k}^(1/p) = {k ** (1 / p):.3g} times it, and the power mean between the mean and the "
+                f"maximum; as p grows both close in on the maximum.")
+    nan = f"NaN in {nans} of the {windows} windows"
+    if p == 1:
+        return (f"p = 1: LP is the plain sum of the window, negative cells included ({nan}): "
+                "it can fall below the maximum, even below zero, so it is no soft maximum. Use LP pooling on non-negative maps "
+                "(after a ReLU).")
+    if p != int(p):
+        return (f"p = {p:g} is not an integer: a negative cell to the power {p:g} is not real, so every "
+                f"window holding a negative cell is NaN ({nan}). Use LP pooling on non-negative maps "
+                "(after a ReLU).")
+    if int(p) % 2:
+        return (f"p = {p:g} is odd: negative cells subtract from the sum of powers, and a window whose "
+                f"sum of powers is negative is NaN ({nan}). Use LP pooling on non-negative maps "
+                "(after a ReLU).")
+    return (f"p = {p:g} is even: x^p = |x|^p, so LP pools |x| instead of x and a cell of −4 counts like 4 "
+            f"({nan}). Use LP pooling on non-negative maps (after a ReLU).")
+
+
 class LpExplorer(Explorer):
     """LP pooling as ``p`` grows: from the sum to the maximum (and the power mean from the mean).
 
@@ -331,15 +357,7 @@ class LpExplorer(Explorer):
              f"LP = (sum x^p)^(1/p) = {_number(lp[i, j])}; power mean = LP / {k}^(1/p) = "
              f"{_number(pm[i, j])}; its sum {_number(total)}, mean {_number(mean)}, max {_number(top)}."),
         ]
-        if negative:
-            nan = int(np.isnan(lp).sum())
-            lines.append(
-                f"With negative cells LP pooling is no soft maximum: {nan} of the {lp.size} windows are NaN "
-                "(a negative cell to a non-integer power, or a negative sum of odd powers); even p "
-                "pools |x| instead of x. Use it on non-negative maps (after a ReLU).")
-        else:
-            lines.append("p = 1: LP is the sum and the power mean is the mean; as p grows both close in "
-                         "on the maximum (the largest cell dominates the sum of powers).")
+        lines.append(_lp_note(p, k, negative, int(np.isnan(lp).sum()), lp.size))
         self.caption.value = "<br>".join(lines)
 
 

@@ -12,7 +12,7 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
 from ..batching import example_batch, pool_each_sample, time_loop_vs_batch
 from ..core import pool
-from ..explorer import Explorer
+from .base import Explorer
 
 __all__ = ["SIZES", "BatchExplorer", "figures"]
 

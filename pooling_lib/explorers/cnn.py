@@ -22,7 +22,7 @@ import numpy as np
 from matplotlib.collections import LineCollection
 
 from ..cnn import Digits, TinyCNN, load_digits_split, train
-from ..explorer import Explorer
+from .base import Explorer
 from ..plotting import GridView
 
 __all__ = ["CnnExplorer", "default_models", "figures", "trace"]

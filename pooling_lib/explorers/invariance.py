@@ -11,14 +11,14 @@ unshifted map (|shifted - unshifted|), with the relative change
 import ipywidgets as widgets
 import numpy as np
 
-from ..explorer import Explorer
+from .base import Explorer
 from ..lessons import why_pool
 from ..lessons.why_pool import EXPLORER_DIGITS, MAX_SHIFT, shift_changes, shift_right
 
 __all__ = ["InvarianceExplorer"]
 
 _PANELS = (("conv", "conv map"), ("max", "max-pooled"), ("mean", "mean-pooled"))
-_TITLE = 13  # points; at dpi 80 that is 14.4 px
+_TITLE = 14  # points: 14.9 CSS px at 1280 px wide, 11.4 at 900 px (figure 8 in wide)
 
 
 class InvarianceExplorer(Explorer):
@@ -34,8 +34,7 @@ class InvarianceExplorer(Explorer):
     0.0
     """
 
-    figsize = (10.5, 5.6)
-    dpi = 80
+    figsize = (8.0, 4.6)
 
     def make_controls(self):
         style = {"description_width": "initial"}
@@ -53,7 +52,7 @@ class InvarianceExplorer(Explorer):
         blank14 = np.zeros((14, 14))
         self.img_in = axes[0, 0].imshow(blank16, cmap="gray_r", vmin=0, vmax=1)
         self.img_ref = axes[1, 0].imshow(blank16, cmap="gray_r", vmin=0, vmax=1)
-        axes[1, 0].set_title("unshifted digit", fontsize=_TITLE)
+        axes[1, 0].set_title("unshifted", fontsize=_TITLE)
         self.img_map, self.img_diff = {}, {}
         for col, (name, label) in enumerate(_PANELS, start=1):
             self.img_map[name] = axes[0, col].imshow(blank14, cmap="viridis", vmin=0, vmax=1)
@@ -61,14 +60,14 @@ class InvarianceExplorer(Explorer):
         for ax in axes.ravel():
             ax.set_xticks([])
             ax.set_yticks([])
-        fig.subplots_adjust(left=0.01, right=0.99, top=0.9, bottom=0.02, wspace=0.08, hspace=0.3)
+        fig.subplots_adjust(left=0.01, right=0.99, top=0.92, bottom=0.01, wspace=0.08, hspace=0.22)
 
     def update(self, digit=0, shift=1, f=2):
         image = why_pool.digit(digit)
         result = shift_changes(image, shift, f)
         self.change = result["change"]
         self.img_in.set_data(shift_right(image, shift))
-        self.axes[0, 0].set_title(f"digit {digit}, shifted {shift} px", fontsize=_TITLE)
+        self.axes[0, 0].set_title(f"shifted {shift} px", fontsize=_TITLE)
         self.img_ref.set_data(image)
         for col, (name, label) in enumerate(_PANELS, start=1):
             old, new = result["maps"][name]
@@ -79,17 +78,16 @@ class InvarianceExplorer(Explorer):
             self.img_map[name].set_extent((-0.5, new.shape[1] - 0.5, new.shape[0] - 0.5, -0.5))
             ax_map.set_xlim(-0.5, new.shape[1] - 0.5)
             ax_map.set_ylim(new.shape[0] - 0.5, -0.5)
-            size = f"{new.shape[0]}×{new.shape[1]}"
-            ax_map.set_title(f"{label} ({size})" if name == "conv" else f"{label}, f = {f} ({size})",
-                             fontsize=_TITLE)
+            ax_map.set_title(label, fontsize=_TITLE)
             diff = np.abs(new - old)
             self.img_diff[name].set_data(diff)
             self.img_diff[name].set_clim(0, top)
             self.img_diff[name].set_extent((-0.5, diff.shape[1] - 0.5, diff.shape[0] - 0.5, -0.5))
             ax_diff.set_xlim(-0.5, diff.shape[1] - 0.5)
             ax_diff.set_ylim(diff.shape[0] - 0.5, -0.5)
-            ax_diff.set_title(f"changed by {100 * self.change[name]:.0f}%", fontsize=_TITLE)
+            ax_diff.set_title(f"change {100 * self.change[name]:.0f}%", fontsize=_TITLE)
         c = {name: f"{100 * v:.0f}%" for name, v in self.change.items()}
+        sizes = {name: "×".join(map(str, maps[1].shape)) for name, maps in result["maps"].items()}
         if shift == 0:
             verdict = "No shift: nothing changes."
         else:
@@ -99,7 +97,8 @@ class InvarianceExplorer(Explorer):
                        + (f" A shift of {shift} px is a whole stride: the pooled maps move by one cell."
                           if shift == f else ""))
         self.caption.value = (
-            "<div style='font-size:15px'>Relative change ‖shifted − unshifted‖ / ‖unshifted‖: "
+            f"Digit {digit}: conv map {sizes['conv']}, pooled with {f}×{f} windows, stride {f}, to {sizes['max']}. "
+            "Relative change ‖shifted − unshifted‖ / ‖unshifted‖: "
             f"conv map <b>{c['conv']}</b>, max-pooled <b>{c['max']}</b>, mean-pooled <b>{c['mean']}</b>. "
-            f"{verdict} Bottom row: |shifted − unshifted| per cell (dark = unchanged).</div>"
+            f"{verdict} Bottom row: |shifted − unshifted| per cell (dark = unchanged)."
         )

@@ -16,7 +16,7 @@ from matplotlib.collections import PolyCollection
 from matplotlib.transforms import blended_transform_factory
 
 from ..conventions import CONVENTIONS, compare, divisor_map
-from ..explorer import Explorer
+from .base import Explorer
 from ..plotting import GridView
 
 __all__ = ["CASES", "STATUS_STYLE", "PaddingExplorer", "figures"]

@@ -14,7 +14,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from ..core import max_mask, output_size, pool, unpool_avg, unpool_max
-from ..explorer import Explorer
+from .base import Explorer
 from ..plotting import GridView, window_rectangle
 from .windows import WINDOW_COLOURS, post_example
 

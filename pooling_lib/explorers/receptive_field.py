@@ -12,7 +12,7 @@ stack. The maths is :mod:`pooling_lib.lessons.why_pool`; this module only draws.
 import ipywidgets as widgets
 from matplotlib.patches import Rectangle
 
-from ..explorer import Explorer
+from .base import Explorer
 from ..lessons.why_pool import STACKS, input_region, layer_sizes, receptive_fields
 
 __all__ = ["ReceptiveFieldExplorer", "INPUT_CELLS"]

@@ -11,7 +11,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from ..core import pool
-from ..explorer import Explorer
+from .base import Explorer
 from ..ties import TIE_POLICIES, tie_counts, tied_maxima, unpool_max_ties
 from ..plotting import GridView
 from .windows import post_example

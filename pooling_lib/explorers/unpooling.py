@@ -18,7 +18,7 @@ import numpy as np
 from matplotlib.collections import LineCollection
 
 from ..core import output_size, pool, unpool_avg, unpool_max
-from ..explorer import Explorer
+from .base import Explorer
 from ..plotting import GridView, format_cell
 
 __all__ = [

@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from ..core import output_size, pool
-from ..explorer import Explorer
+from .base import Explorer
 from ..plotting import GridView
 
 __all__ = ["WINDOW_COLOURS", "WindowsExplorer", "WindowsPicture", "figures", "post_example",

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.browser
 
 EXPLORER = '''\
 import ipywidgets as widgets
-from pooling_lib.explorer import Explorer
+from pooling_lib.explorers.base import Explorer
 
 
 class BrokenOnPurpose(Explorer):
