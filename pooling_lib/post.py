@@ -95,6 +95,15 @@ def poolingOverlap(mat, f, stride=None, method="max", pad=False, return_max_pos=
     return result, core.max_mask(mat, f, stride, ceil_mode=pad)
 
 
+def _ori_shape(ori_shape):
+    """``ori_shape`` as a tuple of ints (an integer array is accepted too)."""
+    if isinstance(ori_shape, np.ndarray) and ori_shape.ndim == 1:
+        ori_shape = tuple(ori_shape.tolist())
+    if not isinstance(ori_shape, (tuple, list)):
+        raise TypeError(f"ori_shape must be a tuple of integers, got {ori_shape!r}")
+    return tuple(check_int(n, "ori_shape", 1) for n in ori_shape)
+
+
 def unpooling(mat, pos, ori_shape, stride):
     """Max-unpooling from the post's 0/1 position mask.
 
@@ -144,7 +153,7 @@ def unpooling(mat, pos, ori_shape, stride):
     # the offset (di, dj) of each window's maximum, then the flat index row * w + col
     flat_window = np.argmax(np.moveaxis(pos, window_axes, (-2, -1)).reshape(mat.shape + (fh * fw,)), axis=-1)
     s = check_int(stride, "stride", 1)
-    shape = tuple(ori_shape)
+    shape = _ori_shape(ori_shape)
     if len(shape) != mat.ndim:
         raise ValueError(f"ori_shape must have as many dimensions as mat ({mat.ndim}), got {shape!r}")
     h, w = shape[lead:lead + 2]
@@ -187,7 +196,7 @@ def unpoolingAvg(mat, f, ori_shape):
            [3., 3., 4., 4.]])
     """
     mat = as_pool_array(mat, "mat")
-    shape = tuple(ori_shape)
+    shape = _ori_shape(ori_shape)
     lead = 1 if mat.ndim == 4 else 0
     if len(shape) != mat.ndim:
         raise ValueError(f"ori_shape must have as many dimensions as mat ({mat.ndim}), got {shape!r}")

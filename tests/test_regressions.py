@@ -1,0 +1,234 @@
+"""Regression tests for the wrong answers and crashes found by trying the library as an adversary (issue 8).
+
+Each test pins one report: the input that went wrong, and the answer computed by hand (or by the
+naive loops of tests/reference.py).
+"""
+
+import re
+import warnings
+
+import numpy as np
+import pytest
+import reference
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from numpy.testing import assert_array_equal
+
+from pooling_lib import (
+    adaptive_pool,
+    global_pool,
+    lp_pool,
+    max_mask,
+    pool,
+    unpool_avg,
+    unpool_max,
+    unpooling,
+    unpoolingAvg,
+)
+
+
+# ------------------------------------------------ 1. position codes too small for a one-row window
+def test_one_row_window_with_padding_on_a_wide_input():
+    # windows start at columns -1, 1, 3, ..., 299; all cells tie at 0, the first real one wins
+    out, idx = pool(np.zeros((1, 300)), (1, 2), padding=(0, 1), return_indices=True)
+    assert_array_equal(out, np.zeros((1, 151)))
+    assert_array_equal(idx, np.r_[0, np.arange(1, 300, 2)][None])
+
+
+def test_one_row_window_in_max_mask():
+    mask = max_mask(np.zeros((1, 300)), (1, 2), padding=(0, 1))
+    assert mask.shape == (1, 151, 1, 2)
+    assert_array_equal(mask[0, 0, 0], [0, 1])       # window 0 = (padding, cell 0)
+    assert_array_equal(mask[0, 1:, 0, 0], np.ones(150))   # the others: their first cell
+
+
+def test_one_row_window_with_ceil_mode():
+    out, idx = pool(np.zeros((1, 301)), (1, 2), ceil_mode=True, return_indices=True)
+    assert out.shape == (1, 151)
+    assert_array_equal(idx, np.arange(0, 301, 2)[None])
+
+
+def test_one_row_window_over_a_thousand_columns_with_channels():
+    x = np.zeros((2, 1000, 1))
+    out, idx = pool(x, (1, 3), return_indices=True)
+    assert out.shape == (2, 333, 1)
+    assert_array_equal(idx[..., 0], np.stack([np.arange(0, 999, 3), 1000 + np.arange(0, 999, 3)]))
+
+
+def test_one_column_window_on_a_tall_input():
+    out, idx = pool(np.zeros((300, 1)), (2, 1), padding=(1, 0), return_indices=True)
+    assert_array_equal(idx[:, 0], np.r_[0, np.arange(1, 300, 2)])
+
+
+# ------------------------------------------------ 2. lp_pool for large p
+@pytest.mark.parametrize("dtype, p", [(np.float32, 150), (np.float64, 1075), (np.float64, 1e6)])
+def test_lp_pool_of_one_cell_is_that_cell_for_any_p(dtype, p):
+    out = lp_pool(np.array([[1.0]], dtype), p, 1)
+    assert out.dtype == dtype
+    assert_array_equal(out, [[1.0]])
+
+
+def test_lp_pool_never_exceeds_the_only_cell():
+    assert_array_equal(lp_pool(np.array([[3.0]], np.float32), 360, 1), [[3.0]])
+
+
+def test_lp_pool_near_the_top_of_float32():
+    out = lp_pool(np.full((1, 1), 1.71e38, np.float32), 1, 1)
+    assert_array_equal(out, np.full((1, 1), 1.71e38, np.float32))
+    out = lp_pool(np.full((1, 1), 1.71e38, np.float32), 2, 1)
+    assert_array_equal(out, np.full((1, 1), 1.71e38, np.float32))
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(st.sampled_from([np.float16, np.float32, np.float64]),
+       st.lists(st.floats(0, 1e300, allow_subnormal=True), min_size=4, max_size=4),
+       st.one_of(st.floats(0.01, 10), st.floats(10, 1e4), st.integers(1, 2000).map(float)))
+def test_lp_pool_stays_between_the_maximum_and_k_root_p_times_it(dtype, values, p):
+    finfo = np.finfo(dtype)
+    x = np.clip(np.array(values), 0, finfo.max).astype(dtype).reshape(2, 2)
+    top = x.astype(np.float64).max()
+    out = lp_pool(x, p, 2)[0, 0]
+    assert out >= x.max()  # exactly: never below the largest cell
+    bound = float(top) * 4 ** (1 / p) * (1 + 4 * float(finfo.eps))  # a Python float: inf, no warning
+    if bound > float(finfo.max):
+        assert out >= x.max()  # may round up to inf: the true value is past the dtype's range
+    else:
+        assert float(out) <= bound
+
+
+# ------------------------------------------------ 3. non-native byte order
+def test_big_endian_mean_pool():
+    out = pool(np.ones((4, 4), ">f8"), 2, method="mean")
+    assert_array_equal(out, np.ones((2, 2)))
+
+
+def test_big_endian_adaptive_and_global_pool():
+    x = np.arange(16.0).reshape(4, 4).astype(">f8")
+    assert_array_equal(adaptive_pool(x, 2, method="mean"), [[2.5, 4.5], [10.5, 12.5]])
+    assert global_pool(x, method="mean") == 7.5
+    assert_array_equal(pool(x, 2), [[5, 7], [13, 15]])
+
+
+def test_big_endian_float16_is_summed_in_float32():
+    # in float16, 2048 + 1 + 1 stays 2048; in float32 it is 2050, so the mean is float16(2050 / 3)
+    x = np.array([[2048, 1, 1]], dtype=">f2")
+    out = pool(x, (1, 3), method="mean")
+    assert out.dtype == np.float16
+    assert_array_equal(out, np.array([[2050 / 3]], np.float16))
+    assert_array_equal(out, pool(x.astype("<f2"), (1, 3), method="mean"))
+
+
+def test_big_endian_gradients():
+    g = np.array([[4.0]], ">f8")
+    assert_array_equal(unpool_avg(g, (2, 2), 2), np.ones((2, 2)))
+    assert_array_equal(unpool_max(g, np.array([[3]], ">i8"), (2, 2)), [[0, 0], [0, 4]])
+
+
+# ------------------------------------------------ 4. no warnings on valid input
+def _quiet(func, *args, **kwargs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        return func(*args, **kwargs)
+
+
+def test_no_warning_for_inf_minus_inf_in_an_adaptive_bin():
+    x = np.array([[np.inf, -np.inf]])
+    assert np.isnan(_quiet(adaptive_pool, x, 1, method="mean")[0, 0])
+    assert np.isnan(_quiet(global_pool, x, method="mean"))
+    assert np.isnan(_quiet(pool, x, (1, 2), method="mean")[0, 0])
+
+
+def test_no_warning_for_float32_sums_that_overflow():
+    x = np.full((2, 2), 3e38, np.float32)
+    assert_array_equal(_quiet(pool, x, 2, method="mean"), [[np.inf]])
+    assert_array_equal(_quiet(adaptive_pool, x, 1, method="mean"), [[np.inf]])
+    assert _quiet(global_pool, x, method="mean") == np.inf
+    assert_array_equal(_quiet(unpool_avg, np.full((1, 1), np.inf, np.float32), (2, 2), 2), np.full((2, 2), np.inf))
+
+
+def test_no_warning_when_lp_pool_overflows_float16():
+    out = _quiet(lp_pool, np.full((2, 2), 60000, np.float16), 1, 2)
+    assert out.dtype == np.float16
+    assert_array_equal(out, [[np.inf]])
+
+
+def test_no_warning_when_inf_and_minus_inf_land_on_one_cell():
+    out = _quiet(unpool_max, np.array([[np.inf, -np.inf]]), np.array([[0, 0]]), (1, 2))
+    assert np.isnan(out[0, 0]) and out[0, 1] == 0
+    out = _quiet(unpool_avg, np.array([[np.inf, -np.inf]]), (1, 3), (1, 2), 1)
+    assert np.isnan(out[0, 1])
+
+
+# ------------------------------------------------ 5. the value of a tie between 0.0 and -0.0
+def test_zero_then_minus_zero_gives_the_first_zero_and_its_index():
+    out, idx = pool(np.array([[0.0, -0.0]]), (1, 2), return_indices=True)
+    assert idx[0, 0] == 0
+    assert not np.signbit(out[0, 0])
+
+
+def test_minus_zero_then_zero_gives_minus_zero_and_its_index():
+    out, idx = pool(np.array([[-0.0, 0.0]]), (1, 2), return_indices=True)
+    assert idx[0, 0] == 0
+    assert np.signbit(out[0, 0])
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+def test_signed_zeros_value_is_always_the_cell_its_index_names(dtype):
+    rng = np.random.default_rng(5)
+    x = np.where(rng.random((2, 9, 9, 3)) < 0.5, 0.0, -0.0).astype(dtype)
+    out, idx = pool(x, 3, stride=2, padding=1, return_indices=True)
+    cells = np.take_along_axis(x.reshape(2, 81, 3), idx.reshape(2, -1, 3), axis=1).reshape(out.shape)
+    assert_array_equal(np.signbit(out), np.signbit(cells))
+    assert_array_equal(idx, reference.max_pool(x, 3, 2, 1)[1])
+
+
+# ------------------------------------------------ 6. unclear or missing errors
+def test_a_0d_integer_array_is_an_integer_window():
+    x = np.arange(16).reshape(4, 4)
+    assert_array_equal(pool(x, np.array(2)), pool(x, 2))
+    assert_array_equal(pool(x, np.array(3), stride=np.array(1)), pool(x, 3, stride=1))
+
+
+def test_adaptive_pool_takes_an_integer_array_pair():
+    x = np.arange(16).reshape(4, 4)
+    assert_array_equal(adaptive_pool(x, np.array([2, 2])), adaptive_pool(x, (2, 2)))
+
+
+def test_unpooling_without_ori_shape_names_it():
+    out, pos = pool(np.arange(16.0).reshape(4, 4), 2), max_mask(np.arange(16.0).reshape(4, 4), 2)
+    with pytest.raises(TypeError, match=r"ori_shape must be a tuple of integers, got None"):
+        unpooling(out, pos, None, 2)
+    with pytest.raises(TypeError, match=r"ori_shape must be a tuple of integers, got None"):
+        unpoolingAvg(out, 2, None)
+
+
+def test_masked_arrays_are_refused_naming_x():
+    x = np.ma.masked_array(np.arange(16.0).reshape(4, 4), mask=np.eye(4, dtype=bool))
+    with pytest.raises(TypeError, match=r"x must be a plain ndarray, got a masked array"):
+        pool(x, 2)
+    with pytest.raises(TypeError, match=r"x must be a plain ndarray, got a masked array"):
+        adaptive_pool(x, 2)
+
+
+def test_unpool_max_refuses_an_input_shape_too_small_for_grad():
+    message = ("input_shape must be one no pooling of which gives grad's spatial size (4, 4) "
+               "(pooling never makes an axis longer than the input plus one), got (1, 1)")
+    with pytest.raises(ValueError, match=re.escape(message)):
+        unpool_max(np.ones((4, 4)), np.zeros((4, 4), int), (1, 1))
+
+
+def test_unpool_max_accepts_the_largest_possible_grad():
+    # f=2, stride 1, padding 1 turns a 1 x 1 input into 2 x 2 windows: the input plus one
+    out, idx = pool(np.ones((1, 1)), 2, stride=1, padding=1, return_indices=True)
+    assert out.shape == (2, 2)
+    assert_array_equal(unpool_max(np.ones((2, 2)), idx, (1, 1)), [[4.0]])
+
+
+@pytest.mark.parametrize("call", [
+    lambda: pool(None, 2),
+    lambda: adaptive_pool(None, 2),
+    lambda: unpool_max(None, np.zeros((1, 1), int), (2, 2)),
+])
+def test_none_is_reported_as_none(call):
+    with pytest.raises(TypeError, match=r"must be a numeric array, got None"):
+        call()
