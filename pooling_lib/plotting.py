@@ -9,7 +9,11 @@ into :data:`FIGURES_DIR`.
 from pathlib import Path
 
 import numpy as np
+from matplotlib import colormaps
+from matplotlib.colors import to_rgb
 from matplotlib.patches import Rectangle
+
+from .palette import FADED_INK, INK, contrast_ratio
 
 __all__ = ["FIGURES_DIR", "GridView", "format_cell", "save_fig", "window_rectangle"]
 
@@ -58,60 +62,91 @@ class GridView:
     max_shape : (int, int)
         The largest array it will show; smaller arrays leave cells blank.
     cmap : str, optional
-        Colour map.
+        Colour map of the values (when no ``fills`` are given to :meth:`show`).
     fontsize : float, optional
-        Size of the numbers.
+        Size of the numbers, in points.
+    title : str, optional
+        The axes' title.
 
     Notes
     -----
     All ``max_shape`` text artists are created once; :meth:`show` changes
-    their strings and hides unused ones, so redrawing costs no allocation
-    of artists.
+    their strings and colours and hides unused ones, so redrawing creates no
+    artists. The cells are an RGB image computed here, so every number's
+    colour is chosen against its own cell's colour: black or white,
+    whichever contrasts more (at least 4.5:1, see
+    :func:`pooling_lib.palette.text_colour`).
     """
 
     def __init__(self, ax, max_shape, cmap="Blues", fontsize=9, title=""):
         self.ax = ax
         self.max_shape = tuple(max_shape)
         rows, cols = self.max_shape
-        self.image = ax.imshow(np.zeros(self.max_shape), cmap=cmap, vmin=0, vmax=1,
-                               interpolation="nearest")
+        self.cmap = colormaps[cmap] if isinstance(cmap, str) else cmap
+        self.image = ax.imshow(np.ones(self.max_shape + (3,)), interpolation="nearest")
         self.texts = [[ax.text(j, i, "", ha="center", va="center", fontsize=fontsize)
                        for j in range(cols)] for i in range(rows)]
         ax.set_xticks([])
         ax.set_yticks([])
         for side in ax.spines.values():
             side.set_visible(False)
-        self.title = ax.set_title(title, fontsize=fontsize + 1)
+        self.title = ax.set_title(title, fontsize=fontsize)
         self.shape = self.max_shape
         self.values = None
+        self.colours = None
 
-    def show(self, values, title=None, vmin=None, vmax=None, fmt=format_cell, padding=0):
+    def show(self, values, title=None, vmin=None, vmax=None, fmt=format_cell, padding=0, fills=None,
+             faded=None):
         """Show ``values`` (2-D); cells outside it are blank.
 
-        ``padding`` rows/cols around the array are drawn as hatched empty
-        cells (the axes extent grows to include them).
+        Parameters
+        ----------
+        values : array_like, shape (h, w)
+        title : str, optional
+        vmin, vmax : float, optional
+            The colour map's range (default: the finite values' range).
+        fmt : callable, optional
+            Text of one cell.
+        padding : int, optional
+            Rows/cols around the array left blank (the axes extent grows to
+            include them), e.g. for hatched padding drawn underneath.
+        fills : array_like of colours, shape (h, w) or (h, w, 3), optional
+            Cell colours instead of the colour map (e.g. palette fills).
+        faded : array_like of bool, shape (h, w), optional
+            Cells whose numbers are drawn in :data:`~pooling_lib.palette.FADED_INK`
+            (where that still has 4.5:1 on the cell).
         """
         values = np.asarray(values)
         h, w = values.shape
         rows, cols = self.max_shape
         if h > rows or w > cols:
             raise ValueError(f"values must fit in max_shape {self.max_shape}, got shape {values.shape}")
-        finite = values[np.isfinite(values)] if values.dtype.kind == "f" else values
-        lo = (finite.min() if finite.size else 0) if vmin is None else vmin
-        hi = (finite.max() if finite.size else 1) if vmax is None else vmax
-        canvas = np.full(self.max_shape, np.nan)
-        canvas[:h, :w] = values
-        self.image.set_data(np.ma.masked_invalid(canvas))
-        self.image.set_clim(lo, hi if hi > lo else lo + 1)
-        mid = (lo + hi) / 2
+        rgb = np.ones(self.max_shape + (3,))
+        if fills is None:
+            finite = values[np.isfinite(values)] if values.dtype.kind == "f" else values.ravel()
+            lo = (finite.min() if finite.size else 0) if vmin is None else vmin
+            hi = (finite.max() if finite.size else 1) if vmax is None else vmax
+            hi = hi if hi > lo else lo + 1
+            scaled = (np.asarray(values, dtype=float) - lo) / (hi - lo)
+            cells = self.cmap(np.clip(np.nan_to_num(scaled, nan=0.0), 0, 1))[..., :3]
+            if values.dtype.kind == "f":
+                cells[np.isnan(values)] = 1.0  # NaN: a white cell with "nan" in it
+            rgb[:h, :w] = cells
+        else:
+            fills = np.asarray(fills)
+            rgb[:h, :w] = fills if fills.ndim == 3 else np.array([to_rgb(c) for c in fills.ravel()]).reshape(h, w, 3)
+        self.image.set_data(rgb)
+        inks = _inks(rgb[:h, :w])
+        faded = np.zeros((h, w), bool) if faded is None else np.asarray(faded, bool)
         for i in range(rows):
             for j in range(cols):
                 text = self.texts[i][j]
                 if i < h and j < w:
-                    v = values[i, j]
-                    text.set_text(fmt(v))
-                    dark = np.isfinite(v) and v > mid and self.image.get_cmap().name in ("Blues", "Reds", "Greens", "viridis", "magma")
-                    text.set_color("white" if dark else "black")
+                    text.set_text(fmt(values[i, j]))
+                    ink = inks[i, j]
+                    if faded[i, j] and ink == INK and _FADED_OK(rgb[i, j]):
+                        ink = FADED_INK
+                    text.set_color(ink)
                     text.set_visible(True)
                 else:
                     text.set_visible(False)
@@ -122,3 +157,22 @@ class GridView:
             self.title.set_text(title)
         self.shape = (h, w)
         self.values = values
+        self.colours = rgb[:h, :w]
+
+
+def _luminance(rgb):
+    rgb = np.asarray(rgb, dtype=float)
+    linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    return linear @ np.array([0.2126, 0.7152, 0.0722])
+
+
+def _inks(rgb):
+    """Black or white per cell, whichever contrasts more with the cell (the rule of palette.text_colour)."""
+    lum = _luminance(rgb)
+    black = (lum + 0.05) / 0.05
+    white = 1.05 / (lum + 0.05)
+    return np.where(black >= white, INK, "#ffffff")
+
+
+def _FADED_OK(rgb):
+    return contrast_ratio(FADED_INK, tuple(rgb)) >= 4.5
