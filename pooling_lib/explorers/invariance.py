@@ -97,7 +97,8 @@ class InvarianceExplorer(Explorer):
                        + (f" A shift of {shift} px is a whole stride: the pooled maps move by one cell."
                           if shift == f else ""))
         self.caption.value = (
-            f"Digit {digit}: conv map {sizes['conv']}, pooled with {f}×{f} windows, stride {f}, to {sizes['max']}. "
+            f"Digit {digit}: conv map {sizes['conv']}, pooled with {f}×{f} windows, stride {f}, "
+            f"to {sizes['max']}. "
             "Relative change ‖shifted − unshifted‖ / ‖unshifted‖: "
             f"conv map <b>{c['conv']}</b>, max-pooled <b>{c['max']}</b>, mean-pooled <b>{c['mean']}</b>. "
             f"{verdict} Bottom row: |shifted − unshifted| per cell (dark = unchanged)."

@@ -3,7 +3,7 @@
 A stack of convolution and pooling layers drawn as a tower along one axis
 (the other axis behaves the same): the input at the bottom, each layer's
 cells above it, centred over the input cells they summarise and as wide as
-the layer's jump. Pick an output cell (slider, or click it in the top row):
+the layer's jump. Click a cell of the top row (or pick it in "point at"):
 the cells it depends on light up in every layer, and the caption works the
 formula ``r_out = r_in + (k - 1) * j_in``, ``j_out = j_in * s`` through the
 stack. The maths is :mod:`pooling_lib.lessons.why_pool`; this module only draws.
@@ -12,19 +12,30 @@ stack. The maths is :mod:`pooling_lib.lessons.why_pool`; this module only draws.
 import ipywidgets as widgets
 from matplotlib.patches import Rectangle
 
-from .base import Explorer
 from ..lessons.why_pool import STACKS, input_region, layer_sizes, receptive_fields
+from ..palette import FILLS, GRID_LINE, SELECTED_EDGE
+from .base import NOTHING, Explorer
 
 __all__ = ["ReceptiveFieldExplorer", "INPUT_CELLS"]
 
 #: Input cells along the axis.
 INPUT_CELLS = 32
 _MAX_LAYERS = max(len(stack) for stack in STACKS.values())
-_SEEN = "#0072B2"  # Okabe-Ito blue: cells the selected output depends on
-_PICKED = "#D55E00"  # Okabe-Ito vermillion: the selected output cell
-_OTHER = "#E4E4E4"  # light grey: cells it does not see
-_EDGE = "#555555"
-_TEXT = 13  # points (14.4 px at dpi 80)
+_SEEN = "#0077BB"  # Tol blue (the palette's first window outline): cells the selected output depends on
+_PICKED = FILLS["selected"]  # the selected output cell
+_OTHER = FILLS["dropped"]  # cells it does not see
+_TEXT = 14  # points: 20.6 CSS px at 1280 px wide, 11.4 at 900 px (figure 8 in wide)
+_LEFT, _RIGHT = 0.2, 0.8  # the tower's share of the figure width; labels left, r and j right
+
+
+def _centres(layers):
+    """Centre of cell 0 and jump of every row (input first), in input cells."""
+    centre, jump, rows = 0.0, 1, [(0.0, 1)]
+    for _, k, s in layers:
+        centre += (k - 1) / 2 * jump
+        jump *= s
+        rows.append((centre, jump))
+    return rows
 
 
 class ReceptiveFieldExplorer(Explorer):
@@ -32,91 +43,80 @@ class ReceptiveFieldExplorer(Explorer):
 
     Examples
     --------
-    >>> e = ReceptiveFieldExplorer(stack="(conv 3, pool 2) × 2", cell=1)
-    >>> e.region
+    >>> e = ReceptiveFieldExplorer(stack="(conv 3, pool 2) × 2")
+    >>> e.region            # output cell 1 is selected at the start
     (4, 13)
-    >>> e.click_cell(0)    # what clicking the first top-row cell does
+    >>> e.click(*e.cell_centre("output", 0, 0))
     >>> e.region
     (0, 9)
     """
 
-    figsize = (11.0, 5.2)
-    dpi = 80
+    figsize = (8.0, 4.6)
+
+    def __init__(self, **values):
+        super().__init__(**values)
+        if not self.selection:
+            self.select("output", 0, 1)
 
     def make_controls(self):
-        style = {"description_width": "initial"}
         return {
             "stack": widgets.Dropdown(options=list(STACKS), value="(conv 3, pool 2) × 2", description="layers",
-                                      style=style, layout=widgets.Layout(width="20em")),
-            "cell": widgets.IntSlider(value=0, min=0, max=INPUT_CELLS, description="output cell", style=style),
+                                      style={"description_width": "initial"},
+                                      layout=widgets.Layout(width="max-content")),
         }
 
+    def selection_grids(self, values):
+        layers = STACKS[values["stack"]]
+        self._place_overlay(layers)
+        return {"output": (self.overlay, (1, layer_sizes(INPUT_CELLS, layers)[-1]))}
+
+    def _place_overlay(self, layers):
+        """Put the invisible click grid over the top row: its cell c is centred on x = c."""
+        c0, j = _centres(layers)[-1]
+        top = len(layers)
+        self.ax.set_ylim(-0.7, top + 0.7)
+        lo, hi = self.ax.get_xlim()
+        self.overlay.set_xlim((lo - c0) / j, (hi - c0) / j)
+        y_lo, y_hi = self.ax.get_ylim()
+        # the overlay spans the main axes; rows: y = 0 at the top row
+        self.overlay.set_ylim(y_lo - top, y_hi - top)
+
     def draw(self, fig, **values):
-        self.ax = ax = fig.add_axes((0.16, 0.04, 0.70, 0.92))
+        box = (_LEFT, 0.03, _RIGHT - _LEFT, 0.94)
+        self.ax = ax = fig.add_axes(box)
         ax.set_xlim(-0.6, INPUT_CELLS - 0.4)
         ax.set_ylim(-0.7, _MAX_LAYERS + 0.6)
         ax.axis("off")
+        self.overlay = fig.add_axes(box, label="click grid")
+        self.overlay.axis("off")
         self.cells = []  # one list of rectangles per row (input + layers), created once
         self.labels, self.fields = [], []
         for row in range(_MAX_LAYERS + 1):
             rects = []
             for _ in range(INPUT_CELLS):
-                rect = Rectangle((0, row - 0.35), 0.9, 0.7, facecolor=_OTHER, edgecolor=_EDGE, linewidth=0.8)
+                rect = Rectangle((0, row - 0.35), 0.9, 0.7, facecolor=_OTHER, edgecolor=GRID_LINE, linewidth=0.8)
                 ax.add_patch(rect)
                 rects.append(rect)
             self.cells.append(rects)
-            self.labels.append(fig.text(0.155, 0, "", ha="right", va="center", fontsize=_TEXT))
-            self.fields.append(fig.text(0.865, 0, "", ha="left", va="center", fontsize=_TEXT))
-        self._events = None
+            self.labels.append(fig.text(_LEFT - 0.005, 0, "", ha="right", va="center", fontsize=_TEXT))
+            self.fields.append(fig.text(_RIGHT + 0.005, 0, "", ha="left", va="center", fontsize=_TEXT))
 
-    def _attach_clicks(self):
-        if getattr(self, "_events", None) is None:
-            try:
-                from ipyevents import Event
-            except ImportError:  # pragma: no cover
-                return
-            self._events = Event(source=self.image, watched_events=["click"])
-            self._events.on_dom_event(self._on_click)
-
-    def _on_click(self, event):
-        """Map a click at (arrayX, arrayY) of the PNG to a cell of the top row."""
-        if "arrayX" not in event or "arrayY" not in event:
-            return
-        height = self.fig.get_figheight() * self.dpi
-        x, y = self.ax.transData.inverted().transform((event["arrayX"], height - event["arrayY"]))
-        top = len(self.layers)
-        if abs(y - top) > 0.45:
-            return
-        for i, rect in enumerate(self.cells[top][: self.sizes[-1]]):
-            left = rect.get_x()
-            if left <= x <= left + rect.get_width():
-                self.click_cell(i)
-                return
-
-    def click_cell(self, index):
-        """Select output cell ``index`` as a click on it would (keyboard path: the slider)."""
-        self.controls["cell"].value = index
-
-    def update(self, stack, cell):
+    def update(self, stack, select=NOTHING):
         self.layers = layers = STACKS[stack]
         self.sizes = sizes = layer_sizes(INPUT_CELLS, layers)
-        self.clamp("cell", sizes[-1] - 1)
-        cell = min(cell, sizes[-1] - 1)
+        self._place_overlay(layers)
+        cell = select[2] if select else None
         fields = receptive_fields(layers)
-        regions = input_region(layers, cell)
-        self.region = regions[0]
-        # centre of cell 0 and width of every row, in input cells
-        centre, jump, rows = 0.0, 1, [(0.0, 1)]
-        for kind, k, s in layers:
-            centre += (k - 1) / 2 * jump
-            jump *= s
-            rows.append((centre, jump))
+        regions = input_region(layers, cell) if cell is not None else None
+        self.region = regions[0] if regions else None
+        rows = _centres(layers)
         top = len(layers)
+        height = self.fig.bbox.height
         for row, rects in enumerate(self.cells):
             visible = row <= top
             n = sizes[row] if visible else 0
             c0, j = rows[row] if visible else (0.0, 1)
-            first, last = regions[row] if visible else (0, -1)
+            first, last = regions[row] if visible and regions else (0, -1)
             for i, rect in enumerate(rects):
                 rect.set_visible(i < n)
                 if i >= n:
@@ -124,38 +124,35 @@ class ReceptiveFieldExplorer(Explorer):
                 width = 0.9 * j
                 rect.set_xy((c0 + i * j - width / 2, row - 0.35))
                 rect.set_width(width)
-                rect.set_facecolor(_PICKED if row == top else (_SEEN if first <= i <= last else _OTHER))
-                if row == top and i != cell:
-                    rect.set_facecolor(_OTHER)
-            y_fig = self.ax.transData.transform((0, row))[1] / (self.fig.get_figheight() * self.dpi)
+                picked = row == top and i == cell
+                rect.set_facecolor(_PICKED if picked else (_SEEN if first <= i <= last else _OTHER))
+                rect.set_edgecolor(SELECTED_EDGE if picked else GRID_LINE)
+                rect.set_linewidth(2.5 if picked else 0.8)
+            y_fig = self.ax.transData.transform((0, row))[1] / height
             for text in (self.labels[row], self.fields[row]):
                 text.set_y(y_fig)
                 text.set_visible(visible)
             if not visible:
                 continue
             if row == 0:
-                self.labels[row].set_text(f"input ({n} cells)")
+                self.labels[row].set_text(f"input ({n})")
                 self.fields[row].set_text("r = 1, j = 1")
             else:
                 layer = fields[row - 1]
-                self.labels[row].set_text(f"{layer['kind']} {layer['k']}, stride {layer['s']}")
+                self.labels[row].set_text(f"{layer['kind']} {layer['k']}, s {layer['s']}")
                 self.fields[row].set_text(f"r = {layer['r']}, j = {layer['j']}")
         steps, r, j = [], 1, 1
         for layer in fields:
             steps.append(f"{layer['kind']} {layer['k']}/{layer['s']}: r = {r} + ({layer['k']} − 1)·{j} = "
                          f"{layer['r']}, j = {j}·{layer['s']} = {layer['j']}")
             r, j = layer["r"], layer["j"]
-        first, last = self.region
+        if cell is None:
+            seen = "Click a cell of the top row (or pick one in <b>point at</b>) to see the input cells it sees."
+        else:
+            first, last = self.region
+            seen = (f"Output cell {cell} (of {sizes[-1]}) sees input cells {first} to {last}: "
+                    f"<b>r = {last - first + 1}</b> cells along this axis, an r × r square in 2-D.")
         self.caption.value = (
-            "<div style='font-size:15px'>"
-            f"Output cell {cell} (of {sizes[-1]}) sees input cells {first} to {last}: "
-            f"<b>r = {last - first + 1}</b> cells along this axis, an r × r square in 2-D. "
-            "Click a cell of the top row, or use the slider.<br>"
-            "r<sub>out</sub> = r<sub>in</sub> + (k − 1)·j<sub>in</sub>, j<sub>out</sub> = j<sub>in</sub>·s: "
-            + "; ".join(steps) + ".</div>"
+            f"{seen}<br>r<sub>out</sub> = r<sub>in</sub> + (k − 1)·j<sub>in</sub>, "
+            "j<sub>out</sub> = j<sub>in</sub>·s: " + "; ".join(steps) + "."
         )
-
-    @property
-    def widget(self):
-        self._attach_clicks()
-        return super().widget

@@ -373,9 +373,10 @@ def _shift_predict():
         "Window <b>f</b> = 3 (stride 3). You shift the digit by 1, 2 and 3 px. Compared with the conv map, "
         "how much does the max-pooled map change?",
         {
-            "less, at every shift": "Right: a window's maximum often stays inside the same window when the "
-                                    "input moves by less than the window, so many pooled values do not move at "
-                                    "all, while every value of the conv map moves with the input.",
+            "less, at every shift": "Right (for every digit the explorer offers): a window's largest value "
+                                    "stays its largest as long as it does not leave the window, so a pooled "
+                                    "value changes only where a large value crosses a window border, while "
+                                    "every value of the conv map moves with the input.",
             "the same: pooling only copies values of the conv map": "It copies them, but each output copies the "
                 "largest value of a whole window, and that largest value often stays in its window.",
             "more: pooling makes the picture coarser": "Coarser is not more sensitive: a coarse cell covers "
