@@ -14,8 +14,8 @@ from ._checks import as_pool_array, check_int, pair
 
 __all__ = ["max_unpool2d"]
 
-# Scatter in blocks of about this many result elements, so that the
-# bookkeeping array (which writer wins each cell) stays small.
+# Scatter in blocks of about this many pooled values, so that the array of
+# their flat positions (int64) stays small.
 _BLOCK_ELEMENTS = 1 << 20
 
 
@@ -217,27 +217,23 @@ def max_unpool2d(x, indices, f, stride=None, *, padding=0, output_size=None):
     result = np.zeros((m, per), dtype=dtype)
     if result.size == 0 or ib.size == 0:
         return _unbatch(result.reshape(m, h, w, c), x.ndim)
-    # Samples per block; in a block, value k (C order over samples, rows,
-    # columns, channels) goes to flat cell (sample * h * w + index) * c + channel.
-    # Within one (sample, channel) plane, C order is row-major order over the
-    # pooled positions, so "the largest k writing a cell" is the last window.
-    step = max(1, _BLOCK_ELEMENTS // per)
-    n_in = ho * wo * c
+    # Value (i, row, col, ch) of a block of samples goes to flat cell
+    # (i * h * w + index) * c + ch of the block's result. np.put writes the
+    # values one after the other in C order (a sequential loop in numpy's
+    # PyArray_PutTo; fancy-index assignment gives no such promise), and
+    # within one (sample, channel) plane C order is row-major order over the
+    # pooled positions: so the last window naming a cell wins. The tests pin
+    # this on overlapping windows. mode="clip" skips a second bounds check
+    # (every index was checked above).
+    step = max(1, _BLOCK_ELEMENTS // (ho * wo * c))
     start = (np.arange(min(m, step)) * per)[:, None, None, None] + np.arange(c)
-    order = np.arange(min(m, step) * n_in, dtype=np.int64)
+    flat_buf = np.empty((min(m, step), ho, wo, c), dtype=np.int64)
     for i in range(0, m, step):
         j = min(m, i + step)
-        flat = np.multiply(ib[i:j], c, dtype=np.int64)
+        flat = flat_buf[:j - i]
+        np.multiply(ib[i:j], c, out=flat, casting="unsafe")
         flat += start[:j - i]
-        flat = flat.reshape(-1)
-        # who writes each cell: the last writer, or -1 (no writer)
-        owner = np.full((j - i) * per, -1, dtype=np.int64)
-        np.maximum.at(owner, flat, order[:flat.size])
-        # values followed by a 0 that owner == -1 picks
-        values = np.empty(flat.size + 1, dtype=dtype)
-        values[:-1] = xb[i:j].reshape(-1)
-        values[-1] = 0
-        np.take(values, owner, out=result[i:j].reshape(-1))
+        np.put(result[i:j].reshape(-1), flat.reshape(-1), xb[i:j].reshape(-1), mode="clip")
     return _unbatch(result.reshape(m, h, w, c), x.ndim)
 
 
