@@ -20,7 +20,7 @@ import math
 import numpy as np
 
 from ._checks import as_pool_array, check_int, pair
-from .core import output_size, pool, unpool_avg, unpool_max
+from .core import _to_batch, output_size, pool, unpool_avg, unpool_max
 
 __all__ = ["binomial_filter", "blur_pool", "blur_pool_backward"]
 
@@ -58,23 +58,6 @@ def binomial_filter(filter_size):
         raise ValueError(f"filter_size must be at most {_MAX_FILTER_SIZE}, got {filter_size!r}")
     taps = np.array([math.comb(filter_size - 1, k) for k in range(filter_size)], dtype=np.float64)
     return taps / taps.sum()
-
-
-def _to_batch(a):
-    """View ``a`` as ``(m, h, w, c)``."""
-    if a.ndim == 2:
-        return a[None, :, :, None]
-    if a.ndim == 3:
-        return a[None]
-    return a
-
-
-def _unbatch(a, ndim):
-    if ndim == 2:
-        return a[0, :, :, 0]
-    if ndim == 3:
-        return a[0]
-    return a
 
 
 def _work_dtype(dtype):
@@ -254,11 +237,11 @@ def blur_pool(x, f=2, stride=2, *, filter_size=4, method="max"):
     """
     x, (sh, sw), taps, pads, _ = _setup(x, f, stride, filter_size, method)
     y = pool(x, f, 1, method=method)
-    yb = _to_batch(np.asarray(y, dtype=_work_dtype(x.dtype)))
+    yb, unbatch = _to_batch(np.asarray(y, dtype=_work_dtype(x.dtype)))
     out = _blur_axis(_blur_axis(yb, 1, taps, pads, sh), 2, taps, pads, sw)
     if len(taps) == 1:
         out = out.copy()
-    return _unbatch(out, x.ndim)
+    return unbatch(out)
 
 
 def blur_pool_backward(grad, x, f=2, stride=2, *, filter_size=4, method="max"):
@@ -310,10 +293,9 @@ def blur_pool_backward(grad, x, f=2, stride=2, *, filter_size=4, method="max"):
             f"f={f!r}, stride={stride!r}, filter_size={filter_size!r}; got shape {g.shape}"
         )
     dtype = np.result_type(_work_dtype(x.dtype), _work_dtype(g.dtype))
-    gb = _to_batch(np.asarray(g, dtype=dtype))
+    gb, unbatch = _to_batch(np.asarray(g, dtype=dtype))
     dcols = _blur_axis_backward(gb, 2, pooled[1], taps, pads, sw)
-    dy = _blur_axis_backward(dcols, 1, pooled[0], taps, pads, sh)
-    dy = _unbatch(dy, x.ndim)
+    dy = unbatch(_blur_axis_backward(dcols, 1, pooled[0], taps, pads, sh))
     if method == "max":
         _, indices = pool(x, f, 1, return_indices=True)
         return unpool_max(dy, indices, x.shape)

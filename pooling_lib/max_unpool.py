@@ -11,6 +11,7 @@ unpooling writes one of them.
 import numpy as np
 
 from ._checks import as_pool_array, check_int, pair
+from .core import _to_batch, window_count
 
 __all__ = ["max_unpool2d"]
 
@@ -19,16 +20,26 @@ __all__ = ["max_unpool2d"]
 _BLOCK_ELEMENTS = 1 << 20
 
 
-def _to_batch(a):
-    """View ``a`` as ``(m, h, w, c)``."""
-    if a.ndim == 2:
-        return a[None, :, :, None]
-    if a.ndim == 3:
-        return a[None]
-    return a
+def _sizes_pooling_to(n_out, f, s, p):
+    """The input lengths that pool to ``n_out`` windows (with or without ``ceil_mode``).
+
+    They lie between ``default - s`` and ``default + s`` (exclusive), for
+    ``default = (n_out - 1) * s - 2 * p + f``: that interval is PyTorch's
+    check; the rule itself is :func:`pooling_lib.window_count`'s.
+    """
+    default = (n_out - 1) * s - 2 * p + f
+    sizes = []
+    for n in range(max(1, default - s + 1), default + s):
+        try:
+            counts = {window_count(n, f, s, p, ceil_mode).size for ceil_mode in (False, True)}
+        except ValueError:  # the window does not fit in n + 2 * p cells
+            continue
+        if n_out in counts:
+            sizes.append(n)
+    return sizes
 
 
-def _spatial_output_size(output_size, x, pooled, defaults, steps, geometry):
+def _spatial_output_size(output_size, x, pooled, defaults, fs, steps, pads, geometry):
     """The result's ``(rows, cols)``: checked ``output_size``, or the default sizes."""
     if output_size is None:
         for n, axis in zip(defaults, ("row", "column")):
@@ -57,13 +68,18 @@ def _spatial_output_size(output_size, x, pooled, defaults, steps, geometry):
                     f"got {output_size!r}"
                 )
         sizes = sizes[1:3] if x.ndim == 4 else sizes[:2]
-    for n, n_out, default, step, axis in zip(sizes, pooled, defaults, steps, ("row", "column")):
-        # the sizes that pool to ho windows: default <= n < default + s (floor),
-        # default - s < n <= default (ceil_mode); PyTorch's check is their union
-        if not default - step < n < default + step:
+    for n, n_out, fi, si, pi, axis in zip(sizes, pooled, fs, steps, pads, ("row", "column")):
+        allowed = _sizes_pooling_to(n_out, fi, si, pi)
+        if n not in allowed:
+            if not allowed:
+                which = "no size does"
+            elif allowed == list(range(allowed[0], allowed[-1] + 1)):
+                which = f"sizes {allowed[0]} to {allowed[-1]} do"
+            else:
+                which = f"sizes {', '.join(map(str, allowed))} do"
             raise ValueError(
-                f"output_size must lie strictly between {default - step} and {default + step} along the "
-                f"{axis} axis (the sizes that pool to {n_out} windows with {geometry}), got {output_size!r}"
+                f"output_size must be a size that pools to {n_out} windows along the {axis} axis with "
+                f"{geometry} ({which}), got {output_size!r}"
             )
     return sizes
 
@@ -92,10 +108,8 @@ def max_unpool2d(x, indices, f, stride=None, *, padding=0, output_size=None):
         channels equal to those of `x`). By default ``(ho - 1) * stride -
         2 * padding + f`` along each axis, which is smaller than the pooled
         input whenever pooling dropped cells at the bottom/right edge. It
-        must be a size that pools to `x`'s spatial size with this geometry:
-        strictly between ``default - stride`` and ``default + stride``, as
-        PyTorch checks (sizes from ``default`` up pool there with
-        ``ceil_mode=False``, sizes up to ``default`` with ``ceil_mode=True``).
+        must be a size that pools to `x`'s spatial size with this geometry
+        (with or without ``ceil_mode``): see Notes.
 
     Returns
     -------
@@ -126,6 +140,16 @@ def max_unpool2d(x, indices, f, stride=None, *, padding=0, output_size=None):
     `indices` are only checked to lie in the result, not to lie in their
     own window, as in PyTorch. With ``dilation`` (which the default size
     ignores) pass ``output_size``.
+
+    `output_size`: PyTorch accepts any size strictly between ``default -
+    stride`` and ``default + stride``; the sizes from ``default`` up pool to
+    ``ho`` windows with ``ceil_mode=False``, those up to ``default`` with
+    ``ceil_mode=True``. This function accepts exactly the sizes that pool to
+    ``ho`` windows (by :func:`pooling_lib.window_count`), which is the same
+    interval except when ``ceil_mode`` drops a last window that would start
+    in the padding: with gapped windows (``stride > f - padding``) a few
+    small sizes pool to one window fewer in both modes, and are refused
+    here although PyTorch accepts them.
 
     Examples
     --------
@@ -192,18 +216,14 @@ def max_unpool2d(x, indices, f, stride=None, *, padding=0, output_size=None):
     fh, fw = pair(f, "f", 1)
     s = (fh, fw) if stride is None else pair(stride, "stride", 1)
     p = pair(padding, "padding", 0)
-    for pad, size, axis in zip(p, (fh, fw), ("row", "column")):
-        if pad > size // 2:
-            raise ValueError(
-                f"padding must be at most half the window ({size} // 2 = {size // 2}) "
-                f"along the {axis} axis, got {padding!r}"
-            )
-    xb = _to_batch(x)
+    for fi, si, pi in zip((fh, fw), s, p):
+        window_count(fi, fi, si, pi)  # checks padding <= f // 2 (the rule lives in core)
+    xb, unbatch = _to_batch(x)
     m, ho, wo, c = xb.shape
     defaults = ((ho - 1) * s[0] - 2 * p[0] + fh, (wo - 1) * s[1] - 2 * p[1] + fw)
     geometry = f"f={f!r}, stride={stride!r}, padding={padding!r}"
-    h, w = _spatial_output_size(output_size, x, (ho, wo), defaults, s, geometry)
-    ib = _to_batch(indices)
+    h, w = _spatial_output_size(output_size, x, (ho, wo), defaults, (fh, fw), s, p, geometry)
+    ib, _ = _to_batch(indices)
     if ib.size:
         lo, hi = ib.min(), ib.max()
         if lo < 0 or hi >= h * w:
@@ -216,7 +236,7 @@ def max_unpool2d(x, indices, f, stride=None, *, padding=0, output_size=None):
     per = h * w * c
     result = np.zeros((m, per), dtype=dtype)
     if result.size == 0 or ib.size == 0:
-        return _unbatch(result.reshape(m, h, w, c), x.ndim)
+        return unbatch(result.reshape(m, h, w, c))
     # Value (i, row, col, ch) of a block of samples goes to flat cell
     # (i * h * w + index) * c + ch of the block's result. np.put writes the
     # values one after the other in C order (a sequential loop in numpy's
@@ -234,12 +254,4 @@ def max_unpool2d(x, indices, f, stride=None, *, padding=0, output_size=None):
         np.multiply(ib[i:j], c, out=flat, casting="unsafe")
         flat += start[:j - i]
         np.put(result[i:j].reshape(-1), flat.reshape(-1), xb[i:j].reshape(-1), mode="clip")
-    return _unbatch(result.reshape(m, h, w, c), x.ndim)
-
-
-def _unbatch(a, ndim):
-    if ndim == 2:
-        return a[0, :, :, 0]
-    if ndim == 3:
-        return a[0]
-    return a
+    return unbatch(result.reshape(m, h, w, c))

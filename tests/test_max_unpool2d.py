@@ -262,11 +262,21 @@ def test_output_size_samples_must_match():
 
 @pytest.mark.parametrize("size", [(2, 4), (4, 6), (6, 4)])
 def test_output_size_must_pool_to_x(size):
-    # f=2, stride=2, 2 windows: default 4; sizes 3, 4, 5 pool to 2 windows (3 with ceil_mode)
-    with pytest.raises(ValueError, match=mentions("output_size", size)):
+    # f=2, stride=2, 2 windows: default 4; sizes 4, 5 pool to 2 windows, and 3 with ceil_mode
+    with pytest.raises(ValueError, match=mentions("output_size", size)) as info:
         max_unpool2d(ONES, ZEROS, 2, output_size=size)
+    assert "sizes 3 to 5" in str(info.value)
     for ok in [(3, 3), (5, 5), (3, 5)]:
         assert max_unpool2d(ONES, ZEROS, 2, output_size=ok).shape == ok
+
+
+def test_output_size_ceil_mode_drop_rule():
+    # f=2, stride=3: 2 windows; PyTorch's interval (2, 8) holds 3, but 3 cells pool to 1 window in both
+    # modes (ceil_mode's second window would start at 3, past the input, and is dropped)
+    with pytest.raises(ValueError, match=mentions("output_size", (3, 5))) as info:
+        max_unpool2d(ONES, ZEROS, 2, stride=3, output_size=(3, 5))
+    assert "sizes 4 to 7" in str(info.value)
+    assert max_unpool2d(ONES, ZEROS, 2, stride=3, output_size=(4, 7)).shape == (4, 7)
 
 
 @pytest.mark.parametrize("bad", [-1, 16])
