@@ -46,7 +46,10 @@ def test_explorer_panels_follow_the_sliders(explorer, m, sample, channel, f, s, 
     image = ex.batch[sample, :, :, channel]
     np.testing.assert_array_equal(ex.before.get_array(), image)
     np.testing.assert_allclose(ex.after.get_array(), naive_pool(image, f, s, method))
-    assert f"sample {sample}, channel {channel}: 28×28" == ex.before_title.get_text()
+    assert ex.before_title.get_text() == "input 28×28"
+    ho = (28 - f) // s + 1
+    assert ex.after_title.get_text() == f"{method} → {ho}×{ho}"
+    assert f"Shown: sample {sample}, channel {channel}, before and after {method} pooling" in ex.caption.value
 
     # the chart: the fixed sizes plus m, loop and batch times in ms from the cache, m marked
     sizes = sorted(set(SIZES) | {m})
@@ -102,3 +105,9 @@ def test_figures_yield_the_batch_explorer():
     made = list(figures())
     assert [name for name, _ in made] == ["05-batch-explorer"]
     assert isinstance(made[0][1], Figure)
+
+
+def test_every_text_is_legible_in_a_narrow_window():
+    ex = BatchExplorer(m=64, f=3, stride=1, method="mean")
+    assert ex.smallest_text_px(468) >= 11
+    assert ex.smallest_text_px(848) >= 13

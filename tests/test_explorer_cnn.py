@@ -2,11 +2,14 @@
 
 import re
 
+import matplotlib.colors as mcolors
 import numpy as np
 import pytest
 
 from pooling_lib.cnn import TinyCNN, load_digits_split, train
-from pooling_lib.explorers.cnn import CnnExplorer, default_models, figures
+from pooling_lib.cnn_trace import default_models
+from pooling_lib.explorers.cnn import CnnExplorer, figures
+from pooling_lib.palette import FADED_INK, WINNER_EDGE
 
 
 @pytest.fixture(scope="module")
@@ -94,8 +97,7 @@ def test_panels_show_the_recomputed_maps(explorer, example, pooling, k):
     grad = naive_input_gradient(model, image, k, pooling)
     np.testing.assert_allclose(explorer.grad_image.get_array(), grad, rtol=1e-10, atol=1e-12)
     reach = int((np.abs(grad) > 1e-12).sum())
-    assert f"{reach} of 64 get some" in explorer.grad_title.get_text()
-    assert f"{reach} of the 64 input pixels receive gradient" in explorer.caption.value
+    assert f"the gradient reaches {reach} of the 64 input pixels" in explorer.caption.value
     # pixels that get nothing carry a grey dot
     assert len(explorer.zero_marks.get_offsets()) == 64 - reach
 
@@ -103,18 +105,17 @@ def test_panels_show_the_recomputed_maps(explorer, example, pooling, k):
         rings = {(int(r), int(c)) for c, r in explorer.winner_rings.get_offsets()}
         assert rings == set(winners)
         assert explorer.winner_rings.get_visible()
-        assert f"so {len(set(winners))} of the 36 cells" in explorer.caption.value
+        assert f"so it reaches {len(set(winners))} of the 36 cells" in explorer.caption.value
         live = sum(a[r, c] > 0 for r, c in winners)
         assert f"the ReLU lets it through at {live} of them" in explorer.caption.value
     else:
         assert not explorer.winner_rings.get_visible()
-        assert "so all 36 of the 36 cells" in explorer.caption.value
+        assert "so it reaches all 36 cells" in explorer.caption.value
         assert f"the ReLU lets it through at {int((a > 0).sum())} of them" in explorer.caption.value
 
     pred = naive_prediction(model, image)
-    assert f"label {label}" in explorer.input_title.get_text()
-    assert f"predicted {pred}" in explorer.input_title.get_text()
-    assert re.search(rf"Prediction {pred} with probability 0\.\d\d|Prediction {pred} with probability 1\.00",
+    assert explorer.titles["input"].get_text().startswith(f"#{example}: a {label}\npredicted {pred} ")
+    assert re.search(rf"Label {label}; the model predicts {pred} with probability (0\.\d\d|1\.00)",
                      explorer.caption.value)
 
 
@@ -138,8 +139,8 @@ def test_winner_rings_are_grey_where_the_relu_blocks(explorer):
     a = explorer.conv_view.values
     colours = explorer.winner_rings.get_edgecolors()
     for (c, r), colour in zip(explorer.winner_rings.get_offsets(), colours):
-        red = colour[0] > 0.8 and colour[1] < 0.3
-        assert red == (a[int(r), int(c)] > 0)
+        expected = WINNER_EDGE if a[int(r), int(c)] > 0 else FADED_INK
+        assert mcolors.to_hex(colour).lower() == expected.lower()
 
 
 def test_sliders_cover_the_test_set_and_the_filters(explorer):
@@ -175,7 +176,7 @@ def test_models_must_be_a_dict_with_both_methods():
 
 
 def test_models_must_match_their_key():
-    with pytest.raises(TypeError, match=r"models\['mean'\] must be a TinyCNN with pooling='mean', got TinyCNN\(pooling='max'"):
+    with pytest.raises(TypeError, match=r"models\['mean'\] must be a TinyCNN with pooling='mean', got TinyCNN\(downsample='max'"):
         CnnExplorer(models={"max": TinyCNN("max"), "mean": TinyCNN("max")})
 
 
@@ -193,3 +194,10 @@ def test_figures():
     (name, fig), = list(figures())
     assert name == "08-cnn-explorer"
     assert len(fig.axes) == 4
+
+
+def test_every_text_is_legible_in_a_narrow_window(explorer):
+    for pooling in ("max", "mean"):
+        explorer.set(example=3, pooling=pooling, filter=4)
+        assert explorer.smallest_text_px(468) >= 11
+        assert explorer.smallest_text_px(848) >= 13

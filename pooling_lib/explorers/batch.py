@@ -12,9 +12,16 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
 from ..batching import example_batch, pool_each_sample, time_loop_vs_batch
 from ..core import pool
-from .base import Explorer
+from ..palette import FADED_INK, INK, WINDOW_OUTLINES
+from .base import NARROW_WIDTH_PX, Explorer
 
 __all__ = ["SIZES", "BatchExplorer", "figures"]
+
+#: Font size (pt) of every text: 11 CSS px when the picture is shown 468 px wide (a 900-px window).
+FIGSIZE = (6.4, 3.2)
+FONT = 11 * 72 * FIGSIZE[0] / NARROW_WIDTH_PX
+#: The chart's two lines: two of the palette's colour-blind safe outline colours.
+LOOP_COLOUR, CALL_COLOUR = WINDOW_OUTLINES[1], WINDOW_OUTLINES[0]
 
 #: Batch sizes the explorer's chart always shows.
 SIZES = (1, 2, 4, 8, 16, 32, 64)
@@ -56,17 +63,17 @@ class BatchExplorer(Explorer):
     (14, 14)
     """
 
-    figsize = (7.8, 3.0)
-    dpi = 80
+    figsize = FIGSIZE
     repeats = 3
     m_max = SIZES[-1]
+    #: the sample shown is one of the batch's m samples
+    limits = {"sample": lambda v: v["m"] - 1}
 
     def make_controls(self):
         style = {"description_width": "initial"}
         return {
             "m": widgets.IntSlider(value=16, min=1, max=self.m_max, description="batch size m",
                                    continuous_update=True, style=style),
-            # the full range at first, so BatchExplorer(m=40, sample=30) works; update() narrows it to m - 1
             "sample": widgets.IntSlider(value=0, min=0, max=self.m_max - 1, description="sample shown",
                                         continuous_update=True, style=style),
             "channel": widgets.IntSlider(value=0, min=0, max=7, description="channel shown",
@@ -76,14 +83,14 @@ class BatchExplorer(Explorer):
             "stride": widgets.IntSlider(value=2, min=1, max=4, description="stride",
                                         continuous_update=True, style=style),
             "method": widgets.ToggleButtons(options=[("max", "max"), ("mean", "mean")], value="max",
-                                            description="pooling", style={**style, "button_width": "5.5em"}),
+                                            description="pooling", style=style),
         }
 
     def draw(self, fig, **values):
         self.batch = example_batch(self.m_max)
         self.timings = {}
-        fig.subplots_adjust(left=0.01, right=0.98, top=0.86, bottom=0.16, wspace=0.25)
-        grid = fig.add_gridspec(1, 4, width_ratios=[1, 1, 0.15, 1.6])
+        fig.subplots_adjust(left=0.01, right=0.975, top=0.88, bottom=0.17, wspace=0.1)
+        grid = fig.add_gridspec(1, 4, width_ratios=[1, 1, 0.42, 1.75])
         ax_before = fig.add_subplot(grid[0])
         ax_after = fig.add_subplot(grid[1])
         ax_time = fig.add_subplot(grid[3])
@@ -91,28 +98,32 @@ class BatchExplorer(Explorer):
         self.before = ax_before.imshow(blank, cmap="magma", vmin=0, vmax=1, interpolation="nearest")
         self.after = ax_after.imshow(blank, cmap="magma", vmin=0, vmax=1, interpolation="nearest")
         for ax in (ax_before, ax_after):
-            ax.set_xticks([])
-            ax.set_yticks([])
+            ax.set_axis_off()  # no ticks to lay out at each step
         self.ax_before, self.ax_after, self.ax_time = ax_before, ax_after, ax_time
-        self.before_title = ax_before.set_title("", fontsize=9)
-        self.after_title = ax_after.set_title("", fontsize=9)
+        # titles as plain texts at fixed places (an axes title is re-placed at every render)
+        self.before_title = ax_before.text(0.5, 1.03, "", transform=ax_before.transAxes, ha="center",
+                                           va="bottom", fontsize=FONT)
+        self.after_title = ax_after.text(0.5, 1.03, "", transform=ax_after.transAxes, ha="center",
+                                         va="bottom", fontsize=FONT)
         ax_time.set_xscale("log", base=2)
         ax_time.set_yscale("log")
-        (self.loop_line,) = ax_time.plot([], [], "o-", color="tab:orange", ms=3, label="loop over samples")
-        (self.batch_line,) = ax_time.plot([], [], "o-", color="tab:blue", ms=3, label="one call on the batch")
-        (self.now,) = ax_time.plot([], [], "o", color="black", ms=6, zorder=3)
-        self.now_line = ax_time.axvline(1, color="grey", linestyle="--", linewidth=1)
-        ax_time.xaxis.set_major_locator(FixedLocator(SIZES))
+        (self.loop_line,) = ax_time.plot([], [], "o-", color=LOOP_COLOUR, ms=4, lw=2, label="loop")
+        (self.batch_line,) = ax_time.plot([], [], "s-", color=CALL_COLOUR, ms=4, lw=2, label="one call")
+        (self.now,) = ax_time.plot([], [], "o", color=INK, ms=7, zorder=3)
+        self.now_line = ax_time.axvline(1, color=FADED_INK, linestyle="--", linewidth=1)
+        ax_time.xaxis.set_major_locator(FixedLocator([1, 4, 16, 64]))
         ax_time.xaxis.set_minor_locator(NullLocator())
-        ax_time.set_xticklabels([str(m) for m in SIZES], fontsize=8)
-        ax_time.tick_params(axis="y", labelsize=8)
-        ax_time.set_xlabel("batch size m", fontsize=8, labelpad=1)
+        ax_time.set_xticklabels(["1", "4", "16", "64"], fontsize=FONT)
+        ax_time.tick_params(axis="y", labelsize=FONT)
+        ax_time.set_xlabel("batch size m", fontsize=FONT, labelpad=1)
         ax_time.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
-        ax_time.yaxis.set_minor_formatter(FuncFormatter(lambda v, _: ""))
-        ax_time.set_ylabel("milliseconds (median of 3)", fontsize=8)
+        ax_time.yaxis.set_minor_locator(NullLocator())
+        ax_time.set_ylabel("ms", fontsize=FONT, labelpad=1)
         ax_time.set_xlim(0.8, self.m_max * 1.25)
-        ax_time.legend(fontsize=7, loc="upper left", frameon=False)
-        self.time_title = ax_time.set_title("", fontsize=9)
+        ax_time.legend(fontsize=FONT, loc="upper left", frameon=False, handlelength=1.2,
+                       borderaxespad=0.2, labelspacing=0.2)
+        self.time_title = ax_time.text(0.5, 1.03, "", transform=ax_time.transAxes, ha="center", va="bottom",
+                                       fontsize=FONT)
 
     def measure(self, sizes, f, stride, method):
         """Loop and batch seconds for each size, measured once per setting (cached)."""
@@ -124,10 +135,6 @@ class BatchExplorer(Explorer):
         return np.array([self.timings[(m, f, stride, method)] for m in sizes])
 
     def update(self, m, sample, channel, f, stride, method):
-        if self.controls["sample"].max != m - 1:
-            self.controls["sample"].max = m - 1  # lowers the sample shown with it when needed
-        sample = self.controls["sample"].value
-
         x = self.batch[:m]
         looped = pool_each_sample(x, f, stride, method=method)
         at_once = pool(x, f, stride, method=method)
@@ -138,12 +145,12 @@ class BatchExplorer(Explorer):
         h, w = image.shape
         ho, wo = pooled.shape
         self.before.set_data(image)
-        self.before_title.set_text(f"sample {sample}, channel {channel}: {h}×{w}")
+        self.before_title.set_text(f"input {h}×{w}")
         self.after.set_data(pooled)
         self.after.set_extent((-0.5, wo - 0.5, ho - 0.5, -0.5))
         self.ax_after.set_xlim(-0.5, wo - 0.5)
         self.ax_after.set_ylim(ho - 0.5, -0.5)
-        self.after_title.set_text(f"{method} pool f={f}, stride {stride}: {ho}×{wo}")
+        self.after_title.set_text(f"{method} → {ho}×{wo}")
 
         sizes = sorted(set(SIZES) | {m})
         times = self.measure(sizes, f, stride, method)
@@ -153,12 +160,14 @@ class BatchExplorer(Explorer):
         loop_now, batch_now = times[sizes.index(m)]
         self.now.set_data([m, m], [loop_now * 1000, batch_now * 1000])
         self.now_line.set_xdata([m, m])
-        self.ax_time.set_ylim(ms.min() / 2, ms.max() * 3)
+        self.ax_time.set_ylim(ms.min() / 2, ms.max() * 4)
         self.speedup = loop_now / batch_now
-        self.time_title.set_text(f"m = {m}: one call is {self.speedup:.1f}× faster")
+        self.time_title.set_text(f"m = {m}: {self.speedup:.1f}× faster")
 
         self.caption.value = (
-            f"Loop: <code>pool()</code> on each of the {m} samples of shape {x.shape[1:]}, then "
+            f"Shown: sample {sample}, channel {channel}, before and after {method} pooling with window {f}, "
+            f"stride {stride}.<br>"
+            f"Loop: <code>pool()</code> on every sample of shape {x.shape[1:]} (m = {m} calls), then "
             f"<code>np.stack</code>; one call: <code>pool()</code> on the batch of shape {x.shape}. "
             f"Both give shape {at_once.shape}; <code>np.array_equal(loop, one_call)</code> = {self.same}.<br>"
             f"Time for m = {m} on this machine (median of {self.repeats}): loop {_ms(loop_now)}, "

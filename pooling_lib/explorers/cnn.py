@@ -1,125 +1,32 @@
-"""Lesson 08: what pooling does inside a trained CNN, and where its gradient goes.
+"""Lesson 08's explorer: what pooling does inside a trained CNN, and where its gradient goes.
 
 :class:`CnnExplorer` takes two trained :class:`~pooling_lib.cnn.TinyCNN`
 models (one with max pooling, one with mean pooling) and, for one test
 digit and one convolution filter, shows the input image, the filter's
 feature map after the ReLU, the pooled map, and the gradient that reaches
 the input pixels when the pooled map sends back a gradient of ones
-(:func:`trace`). With max pooling only the winning cell of each window
-passes gradient on, so only the pixels under those cells' 3x3 patches
-receive any; with mean pooling every cell passes a quarter.
-
-Training both models on the digits takes well under a second, so the
-no-argument constructor trains them (once per process, see
-:func:`default_models`); a lesson that has already trained its models
-passes them in.
+(computed by :func:`pooling_lib.cnn_trace.trace`). With no models given it
+trains them once per process (:func:`pooling_lib.cnn_trace.default_models`).
 """
-
-from functools import lru_cache
 
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.collections import LineCollection
+from matplotlib.colors import to_rgb
 
-from ..cnn import Digits, TinyCNN, load_digits_split, train
-from .base import Explorer
+from ..cnn import Digits, TinyCNN
+from ..cnn_trace import default_models, trace
+from ..palette import FADED_INK, INK, WINNER_EDGE
 from ..plotting import GridView
+from .base import NARROW_WIDTH_PX, Explorer
 
-__all__ = ["CnnExplorer", "default_models", "figures", "trace"]
+__all__ = ["CnnExplorer", "figures"]
 
-
-@lru_cache(maxsize=2)
-def _default(epochs, seed):
-    data = load_digits_split(seed=seed)
-    models = {}
-    for pooling in ("max", "mean"):
-        model = TinyCNN(pooling, seed=seed)
-        train(model, data.x_train, data.y_train, epochs=epochs, seed=seed)
-        models[pooling] = model
-    return models, data
-
-
-def default_models(epochs=10, seed=0):
-    """A max-pooling and a mean-pooling :class:`~pooling_lib.cnn.TinyCNN` trained on the digits.
-
-    Parameters
-    ----------
-    epochs : int, optional
-        Training epochs (about 15 ms each per model on two cores; 10 epochs
-        give about 96% (max) and 95% (mean) test accuracy).
-    seed : int, optional
-        Seed of the data split, the initialisation and the shuffling.
-
-    Returns
-    -------
-    models : dict
-        ``{'max': TinyCNN, 'mean': TinyCNN}`` (8 filters, 2x2 pooling).
-    data : Digits
-        The split they were trained on (``x_test``/``y_test`` unseen).
-
-    Notes
-    -----
-    Cached per process: the second call returns the same (already trained)
-    models. Do not train them further in place.
-    """
-    return _default(epochs, seed)
-
-
-def trace(model, image, filter):
-    """Everything the explorer shows for one image and one filter.
-
-    Parameters
-    ----------
-    model : TinyCNN
-    image : ndarray, shape (h, w, c)
-        One image.
-    filter : int
-        Index of the convolution filter.
-
-    Returns
-    -------
-    dict
-        ``conv`` (the filter's map after the ReLU, ``(6, 6)`` for digits),
-        ``pooled`` (its pooled map), ``routed`` (the gradient reaching the
-        ReLU map when the pooled map sends back ones: 1 on each window's
-        winner for max, 1/4 everywhere for 2x2 mean pooling), ``passed``
-        (``routed`` where the ReLU is active, i.e. what reaches the
-        filter's weights), ``input_grad`` (the gradient of the pooled map's
-        sum with respect to the input pixels, ``(h, w)``), ``winners``
-        (max only: ``(rows, cols)`` of each window's winning cell, else
-        None) and ``proba`` (class probabilities).
-
-    Examples
-    --------
-    >>> model = TinyCNN("max", n_filters=2, seed=0)
-    >>> t = trace(model, np.random.default_rng(0).random((8, 8, 1)), 1)
-    >>> t["conv"].shape, t["pooled"].shape, t["input_grad"].shape
-    ((6, 6), (3, 3), (8, 8))
-    >>> int(t["routed"].sum())            # one winner per 2x2 window, 9 windows
-    9
-    """
-    logits, cache = model.forward(np.asarray(image)[None])
-    grad_pooled = np.zeros_like(cache["pooled"])
-    grad_pooled[..., filter] = 1.0
-    grads = model.backward_pooled(cache, grad_pooled, need_x=True)
-    winners = None
-    if model.pooling == "max":
-        flat = cache["indices"][0, :, :, filter].ravel()
-        winners = np.divmod(flat, model.conv_shape[1])
-    e = np.exp(logits[0] - logits[0].max())
-    return {
-        "conv": cache["relu"][0, :, :, filter],
-        "pooled": cache["pooled"][0, :, :, filter],
-        "routed": grads["relu"][0, :, :, filter],
-        "passed": grads["conv"][0, :, :, filter],
-        "input_grad": grads["x"][0].sum(axis=-1),
-        "winners": winners,
-        "proba": e / e.sum(),
-    }
-
-
-_LIVE = np.array([0.84, 0.15, 0.16, 1.0])     # a window maximum that passes gradient on
-_BLOCKED = np.array([0.55, 0.55, 0.55, 1.0])  # a maximum of 0: the ReLU blocks its gradient
+_LIVE = np.array([*to_rgb(WINNER_EDGE), 1.0])   # a window maximum that passes gradient on
+_BLOCKED = np.array([*to_rgb(FADED_INK), 1.0])  # a maximum of 0: the ReLU blocks its gradient
+FIGSIZE = (6.4, 2.9)
+#: Font size (pt) of every text: 11 CSS px when the picture is shown 468 px wide (a 900-px window).
+FONT = 11 * 72 * FIGSIZE[0] / NARROW_WIDTH_PX
 
 
 def _short(v):
@@ -164,8 +71,7 @@ class CnnExplorer(Explorer):
     ((6, 6), (3, 3))
     """
 
-    figsize = (8.6, 2.9)
-    dpi = 80
+    figsize = FIGSIZE
 
     def __init__(self, models=None, data=None, **values):
         if models is None or data is None:
@@ -208,56 +114,60 @@ class CnnExplorer(Explorer):
         h, w, _ = model.input_shape
         ch, cw, _ = model.conv_shape
         ph, pw, _ = model.pooled_shape
-        fig.subplots_adjust(left=0.01, right=0.99, top=0.84, bottom=0.03, wspace=0.12)
-        ax_in, ax_conv, ax_pool, ax_grad = fig.subplots(1, 4, gridspec_kw={"width_ratios": [1, 1, 0.75, 1]})
+        fig.subplots_adjust(left=0.005, right=0.995, top=0.80, bottom=0.02, wspace=0.08)
+        ax_in, ax_conv, ax_pool, ax_grad = fig.subplots(1, 4, gridspec_kw={"width_ratios": [0.85, 1.45, 0.8, 0.85]})
         self.input_image = ax_in.imshow(np.zeros((h, w)), cmap="gray_r", vmin=0, vmax=1,
                                         interpolation="nearest")
-        self.input_title = ax_in.set_title("", fontsize=9)
-        self.conv_view = GridView(ax_conv, (ch, cw), cmap="Blues", fontsize=7)
+        self.conv_view = GridView(ax_conv, (ch, cw), cmap="Blues", fontsize=FONT)
         step = model.pool_stride if model.pool_stride == model.pool_size else None
         if step:
-            ax_conv.add_collection(LineCollection(_grid_segments(ch, step), colors="0.35", linewidths=1.2))
-        self.winner_rings = ax_conv.scatter([], [], s=330, marker="s", facecolors="none",
-                                            edgecolors="#d62728", linewidths=2.0, zorder=3)
-        self.pooled_view = GridView(ax_pool, (ph, pw), cmap="Blues", fontsize=8)
+            ax_conv.add_collection(LineCollection(_grid_segments(ch, step), colors=INK, linewidths=1.5))
+        ax_conv.apply_aspect()
+        cell_pt = ax_conv.get_position().width * fig.get_figwidth() * 72 / cw
+        self.winner_rings = ax_conv.scatter([], [], s=(0.8 * cell_pt) ** 2, marker="s", facecolors="none",
+                                            edgecolors=WINNER_EDGE, linewidths=2.5, zorder=3)
+        self.pooled_view = GridView(ax_pool, (ph, pw), cmap="Blues", fontsize=FONT)
         self.grad_image = ax_grad.imshow(np.zeros((h, w)), cmap="RdBu_r", vmin=-1, vmax=1,
                                          interpolation="nearest")
-        self.zero_marks = ax_grad.scatter([], [], s=6, c="0.55", marker="o", zorder=3)
-        self.grad_title = ax_grad.set_title("", fontsize=9)
-        for ax in (ax_in, ax_grad):
-            ax.set_xticks([])
-            ax.set_yticks([])
+        self.zero_marks = ax_grad.scatter([], [], s=10, c=FADED_INK, marker="o", zorder=3)
+        self.titles = {}
+        for key, ax in (("input", ax_in), ("conv", ax_conv), ("pooled", ax_pool), ("grad", ax_grad)):
+            if key in ("input", "grad"):
+                ax.set_axis_off()
+            ax.set_title("")  # the GridView titles are replaced by fixed texts (cheaper to render)
+            self.titles[key] = ax.text(0.5, 1.03, "", transform=ax.transAxes, ha="center", va="bottom",
+                                       fontsize=FONT, linespacing=1.15)
 
     def update(self, example, pooling, filter):
         model = self.models[pooling]
         image, label = self.x[example], int(self.y[example])
         t = trace(model, image, filter)
         self.current = t
-        f = model.pool_size
         pred = int(np.argmax(t["proba"]))
 
         self.input_image.set_data(image[..., 0])
         self.input_image.set_clim(0, max(1e-12, float(image.max())))
         mark = "✓" if pred == label else "✗"
-        self.input_title.set_text(f"test digit #{example}: label {label}\npredicted {pred} {mark}")
+        self.titles["input"].set_text(f"#{example}: a {label}\npredicted {pred} {mark}")
 
         conv = t["conv"]
         top = max(1e-12, float(conv.max()))
-        self.conv_view.show(conv, title=f"filter {filter} after ReLU\n(lines: {f}×{f} pooling windows)",
-                            vmin=0, vmax=top * 1.5, fmt=_short)
+        self.conv_view.show(conv, vmin=0, vmax=top * 1.5, fmt=_short)
         if t["winners"] is not None:
             rows, cols = t["winners"]
             self.winner_rings.set_offsets(np.column_stack([cols, rows]))
             live = t["passed"][rows, cols] != 0
             self.winner_rings.set_edgecolors(np.where(live[:, None], _LIVE, _BLOCKED))
             self.winner_rings.set_visible(True)
-            self.conv_view.title.set_text(f"filter {filter} after ReLU; window maxima:\n"
-                                          f"red passes gradient, grey (0) does not")
+            self.titles["conv"].set_text(f"filter {filter} after ReLU\nrings: window maxima")
         else:
             self.winner_rings.set_offsets(np.empty((0, 2)))
             self.winner_rings.set_visible(False)
-        self.pooled_view.show(t["pooled"], title=f"{pooling}-pooled\n({t['pooled'].shape[0]}×"
-                              f"{t['pooled'].shape[1]})", vmin=0, vmax=top * 1.5, fmt=_short)
+            self.titles["conv"].set_text(f"filter {filter} after ReLU\n(lines: 2×2 windows)"
+                                         if model.pool_size == 2 else f"filter {filter} after ReLU")
+        ph, pw = t["pooled"].shape
+        self.pooled_view.show(t["pooled"], vmin=0, vmax=top * 1.5, fmt=_short)
+        self.titles["pooled"].set_text(f"{pooling}\npooled")
 
         g = t["input_grad"]
         reach = np.abs(g) > 1e-12
@@ -266,9 +176,7 @@ class CnnExplorer(Explorer):
         self.grad_image.set_clim(-bound, bound)
         zr, zc = np.nonzero(~reach)
         self.zero_marks.set_offsets(np.column_stack([zc, zr]) if zr.size else np.empty((0, 2)))
-        h, w = g.shape
-        self.grad_title.set_text(f"gradient at the input pixels\n{int(reach.sum())} of {h * w} get some "
-                                 f"(grey dot: none)")
+        self.titles["grad"].set_text("gradient at\nthe input")
         self.caption.value = self._caption(model, t, pooling, label, pred)
 
     @staticmethod
@@ -279,17 +187,19 @@ class CnnExplorer(Explorer):
         reach = int((np.abs(t["input_grad"]) > 1e-12).sum())
         n_pix = t["input_grad"].size
         if pooling == "max":
-            how = (f"<b>max pooling</b>: each {f}×{f} window sends the gradient back only to its maximum, "
-                   f"so {int((routed > 0).sum())} of the {n_cells} cells of the feature map receive it")
+            how = (f"<b>max pooling</b>: each {f}×{f} window sends the gradient back only to its maximum "
+                   f"(ringed: red where it passes on, grey where the maximum is 0 and the ReLU blocks it), "
+                   f"so it reaches {int((routed > 0).sum())} of the {n_cells} cells of the feature map")
         else:
             how = (f"<b>mean pooling</b>: each {f}×{f} window gives 1/{f * f} of the gradient to every "
-                   f"cell, so all {int((routed > 0).sum())} of the {n_cells} cells receive it")
+                   f"cell, so it reaches all {n_cells} cells of the feature map")
         active = int((passed != 0).sum())
         lines = [
             how + f"; the ReLU lets it through at {active} of them.",
-            (f"Each of those cells was computed from a 3×3 patch of the input: {reach} of the {n_pix} input pixels "
-             f"receive gradient (red: raising the pixel raises the pooled sum, blue: lowers it)."),
-            f"Prediction {pred} with probability {t['proba'][pred]:.2f}; label {label}.",
+            (f"Each feature-map cell was computed from a 3×3 patch of the input: the gradient reaches "
+             f"{reach} of the {n_pix} input pixels (red: raising the pixel raises the pooled sum, blue: "
+             f"lowers it, grey dot: no gradient)."),
+            f"Label {label}; the model predicts {pred} with probability {t['proba'][pred]:.2f}.",
         ]
         return "<br>".join(lines)
 
