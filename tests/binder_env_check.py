@@ -11,8 +11,9 @@ machine, in a new virtual environment in a temporary folder:
 2. creates a fresh venv and installs exactly ``binder/requirements.txt`` into
    it (pip's cache is reused, so this takes under a minute when the wheels are
    cached), then runs ``pip check`` and checks every ``==`` pin;
-3. runs ``binder/postBuild`` with that venv first on PATH, and checks the files
-   it installs are where JupyterLab and Voila read them;
+3. runs ``binder/postBuild`` with that venv first on PATH, and checks that the
+   files of ``jupyter-settings/`` (installed by pip, the server config merged by
+   postBuild) are where JupyterLab and Voila read them;
 4. checks that every third-party module the notebooks and ``pooling_lib``
    import belongs to a package pinned in ``binder/requirements.txt`` (not one
    that only happens to come along with another);
@@ -41,6 +42,10 @@ ROOT = Path(__file__).resolve().parents[1]
 BINDER = ROOT / "binder"
 REQUIREMENTS = BINDER / "requirements.txt"
 RUNTIME = BINDER / "runtime.txt"
+#: The course's Jupyter settings, installed by the `./jupyter-settings` line of both requirements files.
+SETTINGS = ROOT / "jupyter-settings"
+#: Lines of binder/requirements.txt that install a folder of this repository rather than a pinned package.
+LOCAL_LINES = ("-e .", "./jupyter-settings")
 NOTEBOOK_TIMEOUT = 300  # seconds per cell
 
 
@@ -93,7 +98,7 @@ def pinned():
         match = re.fullmatch(r"([A-Za-z0-9_.\-]+)\s*==\s*([^\s;]+)", line)
         if match:
             pins[normalize(match.group(1))] = match.group(2)
-        elif line and not line.startswith("-e"):
+        elif line and line not in LOCAL_LINES:
             raise BinderCheckError(f"binder/requirements.txt: {line!r} is not an exact 'name==version' pin")
     return pins
 
@@ -130,6 +135,8 @@ def build(venv, python):
             raise BinderCheckError(f"{name}=={version} is pinned, but the venv has {installed.get(name)}")
     if "pooling-notebooks" not in installed:
         raise BinderCheckError("`-e .` did not install pooling-notebooks")
+    if "pooling-notebooks-jupyter-settings" not in installed:
+        raise BinderCheckError("`./jupyter-settings` did not install pooling-notebooks-jupyter-settings")
     return vpython
 
 
@@ -144,19 +151,19 @@ def env_with(venv, **extra):
 
 
 def post_build(venv, env):
-    """Run binder/postBuild in the venv and check that its files landed where Jupyter reads them."""
+    """Run binder/postBuild in the venv; check jupyter-settings/ is where JupyterLab and Voila read it."""
     run([BINDER / "postBuild"], env=env, what="binder/postBuild")
-    share = venv / "share" / "jupyter"
-    expected = {
-        share / "lab" / "settings" / "overrides.json": BINDER / "overrides.json",
-        share / "voila" / "templates" / "pooling-offline" / "index.html.j2":
-            BINDER / "voila" / "templates" / "pooling-offline" / "index.html.j2",
-    }
-    for target, source in expected.items():
+    share, etc = venv / "share" / "jupyter", venv / "etc" / "jupyter"
+    for source in sorted(p for p in (SETTINGS / "share" / "jupyter").rglob("*") if p.is_file()):
+        target = share / source.relative_to(SETTINGS / "share" / "jupyter")
         if not target.exists() or target.read_bytes() != source.read_bytes():
-            raise BinderCheckError(f"postBuild did not install {source.relative_to(ROOT)} as {target}")
-    config = json.loads((venv / "etc" / "jupyter" / "jupyter_server_config.json").read_text())
-    wanted = json.loads((BINDER / "jupyter_server_config.json").read_text())
+            raise BinderCheckError(f"binder/requirements.txt did not install {source.relative_to(ROOT)} as {target}")
+    for source in sorted(p for p in (SETTINGS / "etc" / "jupyter").rglob("*") if p.is_file()):
+        target = etc / source.relative_to(SETTINGS / "etc" / "jupyter")
+        if not target.exists() or target.read_bytes() != source.read_bytes():
+            raise BinderCheckError(f"binder/requirements.txt did not install {source.relative_to(ROOT)} as {target}")
+    config = json.loads((etc / "jupyter_server_config.json").read_text())
+    wanted = json.loads((SETTINGS / "jupyter_server_config.json").read_text())
     for section, values in wanted.items():
         for key, value in values.items():
             if config.get(section, {}).get(key) != value:

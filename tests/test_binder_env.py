@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def requirement_lines(path):
     for line in path.read_text().splitlines():
         line = line.split("#", 1)[0].strip()
-        if line and not line.startswith("-"):
+        if line and not line.startswith(("-", "./")):
             yield Requirement(line)
 
 
@@ -33,10 +33,18 @@ def test_binder_pins_satisfy_requirements_txt():
         )
 
 
-def test_binder_installs_this_repository_and_names_a_python():
-    lines = (ROOT / "binder" / "requirements.txt").read_text().splitlines()
-    assert "-e ." in [line.split("#", 1)[0].strip() for line in lines]
+def local_lines(path):
+    return [line.split("#", 1)[0].strip() for line in path.read_text().splitlines()
+            if line.split("#", 1)[0].strip().startswith(("-e", "./"))]
+
+
+def test_binder_installs_this_repository_and_its_settings_and_names_a_python():
+    assert local_lines(ROOT / "binder" / "requirements.txt") == ["-e .", "./jupyter-settings"]
     assert re.fullmatch(r"3\.\d+", binder_env_check.runtime_version())
+
+
+def test_local_and_binder_install_the_same_folders_of_this_repository():
+    assert local_lines(ROOT / "requirements.txt") == local_lines(ROOT / "binder" / "requirements.txt")
 
 
 @pytest.mark.binder

@@ -28,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -35,13 +36,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
 #: What the server's copy contains besides the notebooks (for relative links and pictures).
-COPIED_FOLDERS = ("notebooks", "figures")
-#: What binder/postBuild installs; the tests start the server with the very same files:
-#: JupyterLab's settings override (no news pop-up, no update check), the server config
-#: (Voila's template and MathJax from the bundle, not a CDN) and the Voila template.
-LAB_OVERRIDES = ROOT / "binder" / "overrides.json"
-SERVER_CONFIG = ROOT / "binder" / "jupyter_server_config.json"
-VOILA_TEMPLATES = ROOT / "binder" / "voila" / "templates"
+COPIED_FOLDERS = ("notebooks", "figures", "app")
+#: The course's Jupyter settings (jupyter-settings/), which requirements.txt and
+#: binder/requirements.txt install and binder/postBuild merges; the tests start the
+#: server on the very same files: JupyterLab's settings override (no news pop-up, no
+#: update check), the server config (Voila's template and MathJax from the bundle, not
+#: a CDN, no news feed) and the Voila template.
+SETTINGS = ROOT / "jupyter-settings"
+LAB_SETTINGS = SETTINGS / "share" / "jupyter" / "lab" / "settings"
+SERVER_CONFIG = SETTINGS / "jupyter_server_config.json"
+JUPYTER_DATA = SETTINGS / "share" / "jupyter"
 ARTIFACTS = ROOT / "test-artifacts"
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
@@ -87,32 +91,139 @@ def free_port():
         return s.getsockname()[1]
 
 
-def _install_chromium():
-    """As root on Debian/Ubuntu, install Debian's chromium package (what a fresh machine lacks)."""
-    if CHROMIUM != Path("/usr/bin/chromium") or os.geteuid() != 0 or not shutil.which("apt-get"):
-        return
-    print("\nInstalling Debian's chromium for the browser tests (apt-get) ...", flush=True)
+def clean_env(tmp):
+    """The environment for a server under test: no user settings, workspaces or kernelspecs of this machine."""
+    tmp = Path(tmp)
+    env = dict(os.environ)
+    env["JUPYTERLAB_SETTINGS_DIR"] = str(tmp / "user-settings")
+    env["JUPYTERLAB_WORKSPACES_DIR"] = str(tmp / "workspaces")
+    env["JUPYTER_RUNTIME_DIR"] = str(tmp / "runtime")
+    env["JUPYTER_DATA_DIR"] = str(tmp / "user-data")  # no kernelspec from this user
+    env["JUPYTER_CONFIG_DIR"] = str(tmp / "user-config")  # no ~/.jupyter config
+    env.pop("JUPYTER_TOKEN", None)
+    return env
+
+
+class ServerProcess:
+    """Any command that serves HTTP on ``port`` (a README's command), started and stopped by the tests.
+
+    ``ready`` is a URL path that answers once the server is up (``/api/status`` for
+    JupyterLab, ``/`` for Voila). Output goes to ``log_path``; ``log()`` returns it.
+    Use as a context manager.
+    """
+
+    def __init__(self, cmd, *, port, cwd, env, ready="/", log_name="server.log", token=None, timeout=90):
+        self.cmd, self.port, self.cwd, self.env = [str(c) for c in cmd], port, cwd, env
+        self.ready, self.token, self.timeout = ready, token, timeout
+        self.base = f"http://127.0.0.1:{port}"
+        self.log_path = ARTIFACTS / "browser-logs" / log_name
+        self.proc = None
+
+    def __enter__(self):
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        self._log = open(self.log_path, "w")
+        self.proc = subprocess.Popen(self.cmd, stdout=self._log, stderr=subprocess.STDOUT, env=self.env,
+                                     cwd=self.cwd)
+        deadline = time.monotonic() + self.timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                self._log.close()
+                raise RuntimeError(f"{' '.join(self.cmd)} exited with code {self.proc.returncode}:\n"
+                                   f"{self.log()[-3000:]}")
+            try:
+                self.get(self.ready, timeout=5)
+                return self
+            except OSError:
+                time.sleep(0.3)
+        self.__exit__(None, None, None)
+        raise RuntimeError(f"{' '.join(self.cmd)} did not answer within {self.timeout} s:\n{self.log()[-3000:]}")
+
+    def __exit__(self, *exc):
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if not self._log.closed:
+            self._log.close()
+
+    def log(self):
+        return self.log_path.read_text(errors="replace")
+
+    def url(self, path, **query):
+        if self.token:
+            query = {**query, "token": self.token}
+        return f"{self.base}{path}" + (f"?{urllib.parse.urlencode(query)}" if query else "")
+
+    def get(self, path, timeout=10):
+        """``(status, body bytes)`` of a GET on the server (with the token, when there is one)."""
+        headers = {"Authorization": f"token {self.token}"} if self.token else {}
+        request = urllib.request.Request(f"{self.base}{path}", headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                return response.status, response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read()
+
+
+INSTALL_NOTICE = (
+    "The browser tests need Debian's chromium at /usr/bin/chromium, which is missing. Running as root "
+    "on a Debian-like system, they install it now with `apt-get update && apt-get install -y chromium` "
+    "(a few hundred MB, a minute or two). Set POOLING_NO_APT=1 to forbid this."
+)
+
+
+def can_install_chromium():
+    """True when :func:`install_chromium` may run: the default path, root, apt-get, and not forbidden."""
+    return (CHROMIUM == Path("/usr/bin/chromium") and hasattr(os, "geteuid") and os.geteuid() == 0
+            and shutil.which("apt-get") is not None and not os.environ.get("POOLING_NO_APT"))
+
+
+def install_chromium(say=print):
+    """As root on Debian/Ubuntu, install Debian's chromium package; ``say`` tells the user first."""
+    say(INSTALL_NOTICE)
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     subprocess.run(["apt-get", "update", "-qq"], env=env, check=False, stdout=subprocess.DEVNULL)
-    subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], env=env, check=False,
-                   stdout=subprocess.DEVNULL)
+    result = subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], env=env, check=False,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    say("chromium installed." if CHROMIUM.exists() else
+        f"apt-get could not install chromium: {result.stderr.strip()[-500:]}")
+
+
+def chromium_problem():
+    """None when chromium and Playwright are usable, else one sentence saying what is missing and what to do."""
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return ("Playwright is not installed: `python -m pip install -r requirements-test.txt` "
+                "(never `playwright install`: the tests use Debian's chromium).")
+    if CHROMIUM.exists():
+        return None
+    how = ("install it as root with `apt-get update && apt-get install -y chromium`, "
+           "or point the CHROMIUM environment variable at a chromium executable")
+    if not (hasattr(os, "geteuid") and os.geteuid() == 0):
+        why = "not root, so they cannot install it"
+    elif not shutil.which("apt-get"):
+        why = "no apt-get on this machine"
+    elif os.environ.get("POOLING_NO_APT"):
+        why = "POOLING_NO_APT forbids installing it"
+    else:
+        why = "apt-get did not install it"
+    return (f"The browser tests need chromium at {CHROMIUM}, which is missing ({why}): {how}. "
+            "Do not run `playwright install`: it downloads a browser build, which cannot work here. "
+            "To run everything else: python -m pytest -m 'not browser'.")
 
 
 def require_chromium():
     """The chromium executable, or a RuntimeError that says how to install it (never a skip).
 
-    As root on a Debian-like machine, a missing chromium is installed first, so
-    the README's test command works on a fresh machine.
+    Installs nothing: the test session's conftest installs it once, after saying so.
     """
-    if not CHROMIUM.exists():
-        _install_chromium()
-    if not CHROMIUM.exists():
-        raise RuntimeError(
-            f"No chromium at {CHROMIUM}: the browser tests need Debian's chromium package. "
-            "Install it with `apt-get update && apt-get install -y chromium` (as root), "
-            "or point the CHROMIUM environment variable at a chromium executable. "
-            "Do not run `playwright install`: it downloads a browser build, which cannot work here."
-        )
+    problem = chromium_problem()
+    if problem:
+        raise RuntimeError(problem)
     return str(CHROMIUM)
 
 
@@ -173,21 +284,11 @@ class JupyterServer:
             if (self.source / name).is_dir():
                 shutil.copytree(self.source / name, self.root / name,
                                 ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-        app_settings = self._tmp / "app-settings"
-        app_settings.mkdir()
-        shutil.copy(LAB_OVERRIDES, app_settings / "overrides.json")
         (self._tmp / "config").mkdir()
         shutil.copy(SERVER_CONFIG, self._tmp / "config" / "jupyter_server_config.json")
-        shutil.copytree(VOILA_TEMPLATES, self._tmp / "data" / "voila" / "templates")
-        env = dict(os.environ)
-        # A clean JupyterLab: no user settings or saved workspaces from this machine.
-        env["JUPYTERLAB_SETTINGS_DIR"] = str(self._tmp / "user-settings")
-        env["JUPYTERLAB_WORKSPACES_DIR"] = str(self._tmp / "workspaces")
-        env["JUPYTER_RUNTIME_DIR"] = str(self._tmp / "runtime")
-        env["JUPYTER_DATA_DIR"] = str(self._tmp / "user-data")  # no kernelspec from this user
+        env = clean_env(self._tmp)
         env["JUPYTER_CONFIG_PATH"] = str(self._tmp / "config")
-        env["JUPYTER_PATH"] = str(self._tmp / "data")
-        env.pop("JUPYTER_TOKEN", None)
+        env["JUPYTER_PATH"] = str(JUPYTER_DATA)
         cmd = [
             self.python, "-m", "jupyter", "lab",
             "--no-browser",
@@ -197,7 +298,7 @@ class JupyterServer:
             "--ServerApp.port_retries=0",
             f"--IdentityProvider.token={self.token}",
             f"--ServerApp.root_dir={self.root}",
-            f"--LabApp.app_settings_dir={app_settings}",
+            f"--LabApp.app_settings_dir={LAB_SETTINGS}",
         ]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             cmd.append("--allow-root")
@@ -619,3 +720,53 @@ def find_explorers(page, scope=""):
     """Every explorer on the page, in document order."""
     locator = page.locator(f"{scope} {EXPLORER_SELECTOR}".strip())
     return [ExplorerView(page, locator.nth(i), i) for i in range(locator.count())]
+
+
+# --------------------------------------------------------------------------- the README's commands
+README = ROOT / "README.md"
+
+
+def readme_command_lines(readme=README):
+    """Every command line in the README's ```bash blocks, split at ``&&`` (comments dropped)."""
+    import re
+
+    lines = []
+    for block in re.findall(r"```bash\n(.*?)```", Path(readme).read_text(encoding="utf-8"), re.S):
+        for line in block.splitlines():
+            line = line.split(" #", 1)[0].strip()
+            if line and not line.startswith("#"):
+                lines.extend(part.strip() for part in line.split("&&"))
+    return lines
+
+
+def readme_command(program, *, as_root=None, readme=README):
+    """The README's command that starts ``program`` (e.g. ``"python -m jupyterlab"``), as an argv list.
+
+    ``as_root`` (default: whether this process is root) picks the README's variant
+    with ``--allow-root`` when there is one. ``python`` becomes this interpreter.
+    """
+    import shlex
+
+    if as_root is None:
+        as_root = hasattr(os, "geteuid") and os.geteuid() == 0
+    found = [shlex.split(line) for line in readme_command_lines(readme) if line.startswith(program + " ")
+             or line == program]
+    if not found:
+        raise AssertionError(f"the README has no command starting with {program!r}")
+    rooted = [argv for argv in found if "--allow-root" in argv]
+    plain = [argv for argv in found if "--allow-root" not in argv]
+    argv = (rooted or plain)[0] if as_root else (plain or rooted)[0]
+    if argv[0] == "python":
+        argv = [sys.executable, *argv[1:]]
+    return argv
+
+
+def browser_open_url(runtime_dir):
+    """The URL Jupyter Server would open in a browser (from its ``jpserver-*-open.html``), or None."""
+    import re
+
+    for path in Path(runtime_dir).glob("jpserver-*-open.html"):
+        match = re.search(r'url=([^"\s>]+)', path.read_text())
+        if match:
+            return match.group(1).replace("&amp;", "&")
+    return None
