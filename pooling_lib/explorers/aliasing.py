@@ -18,13 +18,15 @@ from functools import lru_cache
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.collections import LineCollection
+from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from ..lessons.aliasing import MAX_SHIFT, roof, shift_change, shift_outputs, stripes
+from ..lessons.aliasing import (MAX_SHIFT, downsample, photo, pooled_photo, roof, roof_view, shift_change,
+                                shift_outputs, stripes)
 from ..palette import INK, PADDING_HATCH, WINDOW_OUTLINES, WINNER_EDGE
 from .base import Explorer
 
-__all__ = ["AliasingExplorer", "figures"]
+__all__ = ["AliasingExplorer", "figures", "photo_figure", "roof_figure"]
 
 #: The methods the explorer toggles between, with the colour of each one's curve.
 _METHODS = ("max", "mean", "blur")
@@ -198,6 +200,64 @@ class AliasingExplorer(Explorer):
             lines.append("The outlined input cells are the 2×2 window of the outlined output cell; "
                          "<b>followed output column</b> moves it (the curves follow it).")
         return "<br>".join(lines)
+
+
+def _image_axes(ax, image, title):
+    ax.imshow(image, cmap=None if image.ndim == 3 else "gray", vmin=0, vmax=1, interpolation="nearest")
+    ax.set_title(title, fontsize=_FONT)
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
+def photo_figure(name, fs=(2, 4, 8), methods=("max", "mean")):
+    """A sample photo and its pooled versions: one row per method, one column per window ``f``.
+
+    Parameters
+    ----------
+    name : {'china.jpg', 'flower.jpg'}
+    fs : sequence of int, optional
+        Windows (= strides).
+    methods : sequence of str, optional
+        Methods of :func:`pooling_lib.lessons.aliasing.downsample`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> fig = photo_figure("flower.jpg")
+    >>> len(fig.axes)
+    8
+    """
+    fig = Figure(figsize=(2.6 * (len(fs) + 1), 2.15 * len(methods)), layout="constrained")
+    axes = fig.subplots(len(methods), len(fs) + 1, squeeze=False)
+    for row, method in zip(axes, methods):
+        _image_axes(row[0], photo(name), f"{name} (427×640)")
+        for ax, f in zip(row[1:], fs):
+            pooled = pooled_photo(name, f, method)
+            _image_axes(ax, pooled, f"{method}, f = {f} ({pooled.shape[0]}×{pooled.shape[1]})")
+    return fig
+
+
+def roof_figure(fs=(2, 4), methods=("subsample", "max", "mean", "blur")):
+    """The middle roof of ``china.jpg`` and its downsampled versions: one row per ``f``.
+
+    Examples
+    --------
+    >>> fig = roof_figure()
+    >>> len(fig.axes)
+    10
+    """
+    fig = Figure(figsize=(2.7 * (len(methods) + 1), 1.75 * len(fs) + 0.4), layout="constrained")
+    axes = fig.subplots(len(fs), len(methods) + 1, squeeze=False)
+    view = roof_view()
+    for row, f in zip(axes, fs):
+        _image_axes(row[0], view, "roof (60×140)")
+        for ax, method in zip(row[1:], methods):
+            label = f"every {f}th pixel" if method == "subsample" else _LABELS.get(method, method)
+            _image_axes(ax, downsample(view, method, f), f"{label}, f = {f}".replace("every 2th", "every 2nd"))
+    return fig
 
 
 def figures():

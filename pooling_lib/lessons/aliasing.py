@@ -37,12 +37,15 @@ __all__ = [
     "METHODS",
     "PHOTOS",
     "ROOF",
+    "ROOF_VIEW",
     "ShiftChange",
     "downsample",
     "exercise",
     "exercises",
     "photo",
+    "pooled_photo",
     "roof",
+    "roof_view",
     "shift_change",
     "shift_outputs",
     "stripes",
@@ -58,6 +61,9 @@ PHOTOS = ("china.jpg", "flower.jpg")
 #: :func:`roof` cuts out. Its stripes are about 4 px apart: exactly the finest
 #: pattern a stride-2 grid can still hold (two samples per stripe period).
 ROOF = (262, 184, 20, 96)
+
+#: The whole middle roof of ``china.jpg`` around :data:`ROOF`: ``(row, col, height, width)``.
+ROOF_VIEW = (240, 160, 60, 140)
 
 #: How far the lesson moves its inputs: 0 to 7 px.
 MAX_SHIFT = 7
@@ -186,7 +192,44 @@ def roof(shift=0):
     return photo("china.jpg", grey=True)[row:row + height, col - shift:col - shift + width]
 
 
+def roof_view():
+    """The whole middle roof of ``china.jpg`` (grey): the region :data:`ROOF_VIEW`.
+
+    Examples
+    --------
+    >>> roof_view().shape
+    (60, 140)
+    """
+    row, col, height, width = ROOF_VIEW
+    return photo("china.jpg", grey=True)[row:row + height, col:col + width]
+
+
 # ---------------------------------------------------------------- maths
+def pooled_photo(name, f, method="max"):
+    """A sample photo pooled with ``f`` x ``f`` windows, stride ``f``, per colour channel.
+
+    Parameters
+    ----------
+    name : {'china.jpg', 'flower.jpg'}
+    f : int
+        Window and stride: the result is about ``f`` times smaller per axis.
+    method : {'max', 'mean', 'subsample', 'blur'}, optional
+        As in :func:`downsample`.
+
+    Returns
+    -------
+    ndarray, shape (427 // f, 640 // f, 3) (``'blur'``/``'subsample'``: ceil), float64 in [0, 1]
+
+    Examples
+    --------
+    >>> pooled_photo("china.jpg", 8).shape
+    (53, 80, 3)
+    >>> bool(pooled_photo("china.jpg", 4).mean() > pooled_photo("china.jpg", 4, "mean").mean())
+    True
+    """
+    return downsample(photo(name), method, f)
+
+
 def downsample(x, method, f=2, *, filter_size=4):
     """Go from ``x`` to a grid ``f`` times coarser, in one of the lesson's four ways.
 
