@@ -1,109 +1,51 @@
 """Lesson 02's explorer: every pooling window over a grid, and the output it gives.
 
 :class:`WindowsExplorer` shows a 6x6 grid of numbers (the seed post's
-example) with every window of the current size, stride and padding outlined
-on it, the pooled output next to it, and the output-size formula with the
-current numbers. :class:`WindowsPicture` is the drawing behind it, reused by
+example) with every window of the current size, stride, padding and
+dilation outlined on it, the pooled output next to it, and the output-size
+formula (once, above the picture) with the current numbers. Click an output
+cell to see its window alone (the others fade), click an input cell to see
+every window that reads it; the "point at" dropdown does the same from the
+keyboard. :class:`WindowsPicture` is the drawing behind it, reused by
 :func:`figures` for the post's Figure 1.
 """
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.colors import to_rgba
+from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from ..core import output_size, pool
-from .base import Explorer
+from ..arithmetic import size_formula, window_taps, windows_containing
+from ..core import output_size, pool, window_count
+from ..examples import post_example
+from ..palette import FADED_ALPHA, FILLS, PADDING_HATCH, SELECTED_EDGE, WINDOW_OUTLINES, window_colour
 from ..plotting import GridView
+from ..wording import count
+from .base import NOTHING, Explorer
 
-__all__ = ["WINDOW_COLOURS", "WindowsExplorer", "WindowsPicture", "figures", "post_example",
-           "size_formula"]
+# post_example and size_formula live in the library (pooling_lib.examples, pooling_lib.arithmetic);
+# they stay importable from here until the lessons import them from there.
+__all__ = ["WindowsExplorer", "WindowsPicture", "figures"]
 
-#: Neighbouring windows get different colours: window (i, j) uses
-#: ``WINDOW_COLOURS[2 * (i % 2) + j % 2]``.
-WINDOW_COLOURS = ("#d62728", "#1f77b4", "#2ca02c", "#9467bd")
+#: Kept for the lessons' old imports: the palette's window outlines.
+WINDOW_COLOURS = WINDOW_OUTLINES
 
-
-def post_example():
-    """The seed post's 6x6 toy input: integers 0-19 drawn with seed 100.
-
-    Returns
-    -------
-    ndarray of int, shape (6, 6)
-        What ``np.random.seed(100); np.random.randint(0, 20, [6, 6])`` gives,
-        drawn from a private ``RandomState`` so that numpy's global random
-        state is left alone.
-
-    Examples
-    --------
-    >>> x = post_example()
-    >>> x[:2]
-    array([[ 8,  3,  7, 15, 16, 10],
-           [ 2,  2,  2, 14,  2, 17]])
-    >>> pool(x, 3)
-    array([[16, 17],
-           [14, 19]])
-    """
-    return np.random.RandomState(100).randint(0, 20, (6, 6))
-
-
-def size_formula(n, f, stride, padding=0, ceil_mode=False):
-    """The output-size formula along one axis, written out with the numbers.
-
-    Parameters
-    ----------
-    n : int
-        Input length along the axis.
-    f : int
-        Window size.
-    stride : int
-        Step between windows.
-    padding : int, optional
-        Cells added at both ends.
-    ceil_mode : bool, optional
-        Round up instead of down (PyTorch's ``ceil_mode``).
-
-    Returns
-    -------
-    str
-        For example ``"floor((6 + 2·0 − 3) / 3) + 1 = 2"``. With
-        ``ceil_mode``, when the rounded-up count would give a last window
-        starting past the input (in the right padding), the formula shows
-        that window being dropped.
-
-    Notes
-    -----
-    The value at the end is always :func:`pooling_lib.output_size` for the
-    same arguments, which also validates them.
-
-    Examples
-    --------
-    >>> size_formula(6, 3, 3)
-    'floor((6 + 2·0 − 3) / 3) + 1 = 2'
-    >>> size_formula(6, 3, 2, ceil_mode=True)
-    'ceil((6 + 2·0 − 3) / 2) + 1 = 3'
-    >>> size_formula(6, 4, 4, padding=2, ceil_mode=True)
-    'ceil((6 + 2·2 − 4) / 4) + 1 − 1 = 2 (window 3 would start at 6, past the input)'
-    """
-    size = output_size(n, f, stride, padding, ceil_mode)
-    span = n + 2 * padding - f
-    name = "ceil" if ceil_mode else "floor"
-    counted = (-(-span // stride) if ceil_mode else span // stride) + 1
-    text = f"{name}(({n} + 2·{padding} − {f}) / {stride}) + 1"
-    if counted != size:
-        start = (counted - 1) * stride - padding
-        return f"{text} − 1 = {size} (window {counted} would start at {start}, past the input)"
-    return f"{text} = {size}"
-
-
-def _window_colour(i, j):
-    return WINDOW_COLOURS[2 * (i % 2) + j % 2]
+#: Smallest text in the pictures, in points (>= 11 CSS px in a 900-px JupyterLab window, see the base).
+TEXT_PT = 12.5
+NUMBER_PT = 14.0
 
 
 def _inset(i, j):
     """How far window (i, j)'s outline is drawn inside its cells, so that overlapping edges stay apart."""
-    return 0.06 + 0.07 * ((i % 2) + (j % 2))
+    return 0.07 + 0.08 * ((i % 2) + (j % 2))
+
+
+def _box(top, left, height, width, inset):
+    """Closed polyline of a box of cells, ``inset`` cells inside its border."""
+    t, l = top - 0.5 + inset, left - 0.5 + inset
+    b, r = top - 0.5 + height - inset, left - 0.5 + width - inset
+    return [(l, t), (r, t), (r, b), (l, b), (l, t)]
 
 
 def _mean_format(value):
@@ -113,9 +55,12 @@ def _mean_format(value):
 class WindowsPicture:
     """Windows outlined over an input grid, and the pooled output next to it.
 
-    Every window gets its own outline; neighbours differ in colour and in how
+    Every window gets its own outline (lines only: no translucent fills
+    stacking up behind the numbers); neighbours differ in colour and in how
     far inside their cells the outline is drawn, so overlaps stay visible.
-    Each output cell is outlined in its window's colour.
+    Each output cell is outlined in its window's colour. With a selection,
+    the selected window (or the windows that read the selected input cell)
+    keep their outlines and their cells are filled; everything else fades.
 
     Parameters
     ----------
@@ -132,51 +77,56 @@ class WindowsPicture:
     ----------
     grid_in, grid_out : GridView
         The input and the output grids.
-    window_patches : list of Rectangle
-        One outline per window (``max_out ** 2`` made once; the unused ones
-        are hidden).
-    output_patches : list of Rectangle
-        Around each output cell, in its window's colour.
+    window_lines, output_lines : LineCollection
+        One outline per window, and around each output cell.
+    selected_line : LineCollection
+        The selected window's outline (empty without a selection).
     pad_patch : Rectangle
         The hatched padding border.
     """
 
-    def __init__(self, ax_in, ax_out, input_shape, max_out, fontsize=9):
+    def __init__(self, ax_in, ax_out, input_shape, max_out, fontsize=NUMBER_PT):
         self.ax_in, self.ax_out = ax_in, ax_out
         self.input_shape = tuple(input_shape)
         self.max_out = max_out
-        self.grid_in = GridView(ax_in, self.input_shape, cmap="Greys", fontsize=fontsize)
-        self.grid_out = GridView(ax_out, (max_out, max_out), cmap="Oranges", fontsize=fontsize)
-        # cell borders on the input, padding included (the output cells carry coloured outlines)
+        self.grid_in = GridView(ax_in, self.input_shape, fontsize=fontsize)
+        self.grid_out = GridView(ax_out, (max_out, max_out), fontsize=fontsize)
+        # cell borders on the input, padding included
         ax_in.set_xticks(np.arange(-10.5, 20), minor=True)
         ax_in.set_yticks(np.arange(-10.5, 20), minor=True)
         ax_in.tick_params(which="minor", length=0)
-        ax_in.grid(which="minor", color="0.8", linewidth=0.6)
+        ax_in.grid(which="minor", color="0.75", linewidth=0.8)
+        ax_in.set_facecolor(FILLS["padding"])
         # drawn under the image, so only the border around the input shows the hatching
-        self.pad_patch = Rectangle((0, 0), 1, 1, fill=False, hatch="///", edgecolor="0.65",
+        self.pad_patch = Rectangle((0, 0), 1, 1, fill=False, hatch="//", edgecolor=PADDING_HATCH,
                                    linewidth=0, zorder=-1)
         ax_in.add_patch(self.pad_patch)
-        count = max_out * max_out
-        self.window_patches = [ax_in.add_patch(Rectangle((0, 0), 1, 1, linewidth=2.0, visible=False))
-                               for _ in range(count)]
-        self.output_patches = [ax_out.add_patch(Rectangle((0, 0), 1, 1, fill=False, linewidth=2.0,
-                                                          visible=False))
-                               for _ in range(count)]
+        self.window_lines = LineCollection([], linewidths=2.6, zorder=3)
+        ax_in.add_collection(self.window_lines)
+        self.selected_line = LineCollection([], linewidths=4.5, colors=SELECTED_EDGE, zorder=4)
+        ax_in.add_collection(self.selected_line)
+        self.output_lines = LineCollection([], linewidths=2.6, zorder=3)
+        ax_out.add_collection(self.output_lines)
+        self.out = None
+        self.windows = []
 
-    def show(self, x, f, stride, padding=0, ceil_mode=False, method="max"):
+    def show(self, x, f, stride, padding=0, ceil_mode=False, method="max", dilation=1, select=NOTHING):
         """Draw ``x`` with the windows of these settings; return the pooled output.
 
         Parameters
         ----------
         x : ndarray, shape `input_shape`
             The input grid.
-        f, stride, padding, ceil_mode, method
+        f, stride, padding, ceil_mode, method, dilation
             As in :func:`pooling_lib.pool`.
+        select : tuple, optional
+            ``()``, ``("output", i, j)`` (window (i, j) alone) or
+            ``("input", r, c)`` (the windows that read input cell (r, c)).
 
         Returns
         -------
         ndarray
-            ``pool(x, f, stride, method=method, padding=padding, ceil_mode=ceil_mode)``.
+            ``pool(x, f, stride, method=method, padding=padding, ceil_mode=ceil_mode, dilation=dilation)``.
 
         Examples
         --------
@@ -187,126 +137,203 @@ class WindowsPicture:
                [13, 15]])
         >>> picture.visible_windows()
         4
+        >>> picture.show(np.arange(16).reshape(4, 4), 2, 1, select=("input", 1, 1))[1, 1]
+        np.int64(10)
+        >>> picture.highlighted
+        [(0, 0), (0, 1), (1, 0), (1, 1)]
         """
-        out = pool(x, f, stride, method=method, padding=padding, ceil_mode=ceil_mode)
+        kwargs = {"method": method, "padding": padding, "ceil_mode": ceil_mode}
+        if dilation != 1:
+            kwargs["dilation"] = dilation
+        out = pool(x, f, stride, **kwargs)
         ho, wo = out.shape
         if ho > self.max_out or wo > self.max_out:
             raise ValueError(f"the output must fit in max_out={self.max_out} windows per axis, "
                              f"got shape {out.shape}")
         h, w = x.shape
-        finite = x[np.isfinite(x)]
-        top = finite.max() if finite.size else 1
-        # pale cells keep the coloured windows and the numbers readable
-        self.grid_in.show(x, vmin=0, vmax=8 * top if top > 0 else 1)
         p = padding
+        rows = window_taps(h, f, stride, p, ceil_mode, dilation)
+        cols = window_taps(w, f, stride, p, ceil_mode, dilation)
+        span = dilation * (f - 1) + 1
+
+        # which windows the selection keeps
+        if select and select[0] == "output":
+            keep = [(select[1], select[2])]
+        elif select and select[0] == "input":
+            keep = [(i, j) for i in windows_containing(select[1], h, f, stride, p, ceil_mode, dilation)
+                    for j in windows_containing(select[2], w, f, stride, p, ceil_mode, dilation)]
+            keep = [(int(i), int(j)) for i, j in keep]
+        else:
+            keep = None
+        self.highlighted = keep
+
+        fills_in = np.full((h, w), FILLS["cell"], dtype=object)
+        faded_in = np.zeros((h, w), bool)
+        fills_out = np.full((ho, wo), FILLS["output"], dtype=object)
+        faded_out = np.zeros((ho, wo), bool)
+        if keep is not None:
+            faded_in[:] = True
+            faded_out[:] = True
+            for i, j in keep:
+                fills_out[i, j] = FILLS["selected"]
+                faded_out[i, j] = False
+                if select[0] == "output":
+                    for r in rows[i]:
+                        for c in cols[j]:
+                            if 0 <= r < h and 0 <= c < w:
+                                fills_in[r, c] = FILLS["selected"]
+                                faded_in[r, c] = False
+            if select[0] == "input":
+                fills_in[select[1], select[2]] = FILLS["selected"]
+                faded_in[select[1], select[2]] = False
+        self.grid_in.show(x, fills=fills_in, faded=faded_in)
         self.pad_patch.set_bounds(-0.5 - p, -0.5 - p, w + 2 * p, h + 2 * p)
         self.pad_patch.set_visible(p > 0)
         # ceil_mode windows may hang past the padding: show the whole of them
-        bottom = max(h + p, (ho - 1) * stride + f - p)
-        right = max(w + p, (wo - 1) * stride + f - p)
+        bottom = max(h + p, int(rows[-1, -1]) + 1)
+        right = max(w + p, int(cols[-1, -1]) + 1)
         self.ax_in.set_xlim(-0.5 - p, right - 0.5)
         self.ax_in.set_ylim(bottom - 0.5, -0.5 - p)
 
-        for k, patch in enumerate(self.window_patches):
-            i, j = divmod(k, self.max_out)
-            if i >= ho or j >= wo:
-                patch.set_visible(False)
-                self.output_patches[k].set_visible(False)
-                continue
-            colour = _window_colour(i, j)
-            d = _inset(i, j)
-            patch.set_bounds(j * stride - p - 0.5 + d, i * stride - p - 0.5 + d, f - 2 * d, f - 2 * d)
-            patch.set_edgecolor(colour)
-            patch.set_facecolor(to_rgba(colour, 0.10))
-            patch.set_visible(True)
-            cell = self.output_patches[k]
-            cell.set_bounds(j - 0.5 + 0.08, i - 0.5 + 0.08, 0.84, 0.84)
-            cell.set_edgecolor(colour)
-            cell.set_visible(True)
+        segments, colours, cells, selected = [], [], [], []
+        kept = set(keep) if keep is not None else None
+        for i in range(ho):
+            for j in range(wo):
+                colour = window_colour(i, j)
+                faded = kept is not None and (i, j) not in kept
+                box = _box(rows[i, 0], cols[j, 0], span, span, _inset(i, j))
+                segments.append(box)
+                colours.append((*_rgb(colour), FADED_ALPHA if faded else 1.0))
+                cells.append(_box(i, j, 1, 1, 0.07))
+                if kept is not None and select[0] == "output" and (i, j) in kept:
+                    selected.append(_box(rows[i, 0], cols[j, 0], span, span, 0.0))
+        self.windows = [(int(rows[i, 0]), int(cols[j, 0])) for i in range(ho) for j in range(wo)]
+        self.window_lines.set_segments(segments)
+        self.window_lines.set_color(colours)
+        self.output_lines.set_segments(cells)
+        self.output_lines.set_color(colours)
+        self.selected_line.set_segments(selected)
 
         fmt = _mean_format if method == "mean" else str
-        finite = out[np.isfinite(out)]
-        top = finite.max() if finite.size else 1
-        self.grid_out.show(out, fmt=fmt, vmin=0, vmax=1.6 * top if top > 0 else 1)
+        self.grid_out.show(out, fmt=fmt, fills=fills_out, faded=faded_out)
         # at least a 3x3 area, so one output cell does not fill the whole panel
         side = max(ho, wo, 3)
         cx, cy = (wo - 1) / 2, (ho - 1) / 2
         self.ax_out.set_xlim(cx - side / 2, cx + side / 2)
         self.ax_out.set_ylim(cy + side / 2, cy - side / 2)
-        self.ax_in.set_title(f"input {h}×{w}: {_count(ho * wo, 'window')} of {f}×{f}, stride {stride}",
-                             fontsize=10)
-        self.ax_out.set_title(f"{method} of each window: {ho}×{wo}", fontsize=10)
+        self.ax_in.set_title(f"input {h}×{w}" + (", hatched: padding" if p else ""), fontsize=TEXT_PT)
+        self.ax_out.set_title(f"{method} of each window: {ho}×{wo}", fontsize=TEXT_PT)
+        self.out = out
         return out
 
     def visible_windows(self):
-        """How many window outlines are shown."""
-        return sum(patch.get_visible() for patch in self.window_patches)
+        """How many window outlines are drawn."""
+        return len(self.window_lines.get_segments())
 
 
-def _count(n, word):
-    return f"{n} {word}{'' if n == 1 else 's'}"
+def _rgb(colour):
+    from matplotlib.colors import to_rgb
+
+    return to_rgb(colour)
+
+
+def _valid(n, f, stride, padding, ceil_mode, dilation):
+    """Whether these settings make a valid pooling of an axis of length n (the library decides)."""
+    try:
+        output_size(n, f, stride, padding, ceil_mode, dilation)
+    except ValueError:
+        return False
+    return True
 
 
 def _max_windows(n, f_max):
-    """The most windows per axis any slider setting can give on an axis of length n."""
-    return max(output_size(n, f, s, p, c)
-               for f in range(1, f_max + 1) for s in range(1, f_max + 1)
-               for p in range(f // 2 + 1) for c in (False, True))
+    """The most windows per axis any setting can give on an axis of length n."""
+    return max(output_size(n, f, 1, f // 2, True) for f in range(1, f_max + 1))
 
 
-def _relation(f, stride, windows=2):
+def _relation(f, stride, dilation, windows):
     if windows == 1:
         return "Only one window fits, so the stride does not matter here."
-    if stride < f:
-        return (f"stride {stride} &lt; window {f}: neighbouring windows share "
-                f"{f - stride} row{'s' if f - stride > 1 else ''}/column{'s' if f - stride > 1 else ''}, "
-                f"so some cells are pooled more than once.")
-    if stride > f:
-        return (f"stride {stride} &gt; window {f}: {stride - f} row{'s' if stride - f > 1 else ''}/"
-                f"column{'s' if stride - f > 1 else ''} between windows "
-                f"{'are' if stride - f > 1 else 'is'} never looked at.")
-    return f"stride {stride} = window {f}: the windows tile the input without overlapping."
+    span = dilation * (f - 1) + 1
+    what = f"window {f}" if dilation == 1 else f"window span {span}"
+    if stride < span:
+        shared = span - stride
+        return (f"stride {stride} &lt; {what}: neighbouring windows share {count(shared, 'row')}/"
+                f"{count(shared, 'column')[len(str(shared)) + 1:]}, so some cells are pooled more than once.")
+    if stride > span:
+        gap = stride - span
+        return (f"stride {stride} &gt; {what}: {count(gap, 'row')}/{count(gap, 'column')[len(str(gap)) + 1:]} "
+                f"between windows {'is' if gap == 1 else 'are'} never looked at.")
+    return f"stride {stride} = {what}: the windows tile the input without overlapping."
 
 
-def _edge_notes(n, out, f, stride, padding, many, one):
+def _edge_notes(n, taps, padding, many, one, ceil_mode):
     """What happens at the far edge of one axis: cells left out, or a window hanging over."""
-    end = (out - 1) * stride + f - padding  # one past the last cell the last window reaches
+    end = int(taps[-1, -1]) + 1  # one past the last cell the last window reaches
+    notes = []
     if end < n:
         cells = f"{many} {end}–{n - 1} are" if n - end > 1 else f"{one} {end} is"
-        return [f"{cells} in no window (floor drops the incomplete window; tick ceil_mode to keep it)."]
-    if end > n + padding:
+        hint = "" if ceil_mode else "; tick ceil_mode to keep a last partial window"
+        notes.append(f"{cells} in no window (the last window would not fit{hint}).")
+    elif end > n + padding:
         over = end - n - padding
         edge = "the edge and its padding" if padding else "the edge"
-        cells = f"{over} cell{'s' if over > 1 else ''}"
-        note = (f"ceil_mode: the last window hangs {cells} past {edge}; those cells do not exist "
-                "and are not counted.")
-        return [note]
-    return []
+        notes.append(f"ceil_mode: the last window hangs {count(over, 'cell')} past {edge}; those cells do "
+                     "not exist and are not counted.")
+    return notes
+
+
+def _rules(n):
+    """The explorer's ``limits`` and ``inactive`` tables for an input of side n (see the Explorer base)."""
+
+    def valid(v, **changes):
+        v = {**v, **changes}
+        return _valid(n, v["f"], v["stride"], min(v["padding"], v["f"] // 2), v["ceil_mode"], v["dilation"])
+
+    def widest(v):
+        return max(d for d in range(1, n + 1) if d == 1 or valid(v, dilation=d))
+
+    limits = {
+        "padding": lambda v: v["f"] // 2,
+        "dilation": lambda v: 1 if v["method"] == "mean" else widest(v),
+        "f": lambda v: max(f for f in range(1, n + 1) if f == 1 or valid(v, f=f)),
+    }
+    inactive = {
+        "padding": lambda v: "a 1×1 window allows no padding (padding ≤ f // 2 = 0)." if v["f"] == 1 else None,
+        "dilation": lambda v: ("PyTorch's mean pooling (AvgPool2d) has no dilation." if v["method"] == "mean"
+                               else "a 1×1 window has no gaps to widen." if v["f"] == 1
+                               else "a wider window would not fit the input." if widest(v) == 1 else None),
+        "stride": lambda v: ("one window fits whatever the stride, so the stride cannot change the output."
+                             if valid(v) and output_size(n, v["f"], 1, min(v["padding"], v["f"] // 2),
+                                                         v["ceil_mode"], v["dilation"]) == 1 else None),
+    }
+    return limits, inactive
 
 
 class WindowsExplorer(Explorer):
-    """Drag window size, stride and padding; watch the windows and the output size.
+    """Drag window size, stride, padding and dilation; watch the windows and the output size.
 
     Parameters
     ----------
     x : array_like, shape (h, w), optional
-        The input grid, at most 8x8; default :func:`post_example`.
+        The input grid, at most 8x8; default :func:`pooling_lib.examples.post_example`.
     **values
         Starting values of the controls: ``f`` (window size), ``stride``,
-        ``padding`` (at most ``f // 2``), ``ceil_mode``, ``method``
-        (``'max'`` or ``'mean'``).
+        ``padding`` (at most ``f // 2``), ``method`` (``'max'`` or
+        ``'mean'``), ``ceil_mode``, ``dilation`` (max only), ``select``.
 
     Attributes
     ----------
     picture : WindowsPicture
         The drawing (its ``grid_out.values`` is the output shown).
     formula : matplotlib.text.Text
-        The output-size formula written above the picture.
+        The output-size formula written above the picture (the only place it is shown).
 
     Notes
     -----
     The defaults reproduce the post's example: 3x3 windows, stride 3, no
-    padding.
+    padding. ``ceil_mode`` already changes the picture there: the formula
+    then rounds up (and the caption says why the result is the same).
 
     Examples
     --------
@@ -319,10 +346,12 @@ class WindowsExplorer(Explorer):
     9
     >>> ex.formula.get_text()
     'ho = wo = floor((6 + 2·1 − 3) / 2) + 1 = 3'
+    >>> ex.select("input", 2, 2)
+    >>> ex.picture.highlighted
+    [(1, 1)]
     """
 
-    figsize = (7.0, 3.4)
-    dpi = 80
+    figsize = (7.2, 3.8)
 
     def __init__(self, x=None, **values):
         x = post_example() if x is None else np.asarray(x)
@@ -333,84 +362,119 @@ class WindowsExplorer(Explorer):
         if x.dtype.kind not in "iuf":
             raise TypeError(f"x must hold integers or floats, got dtype {x.dtype}")
         self.x = x
-        self._f_max = min(x.shape)
-        f = values.get("f", min(3, self._f_max))
+        self._n = min(x.shape)
+        f = values.get("f", min(3, self._n))
         padding = values.get("padding", 0)
         if isinstance(f, int) and isinstance(padding, int) and padding > f // 2:
             raise ValueError(f"padding must be at most half the window ({f} // 2 = {f // 2}), got {padding}")
+        self.limits, self.inactive = _rules(self._n)
         super().__init__(**values)
 
     def make_controls(self):
         style = {"description_width": "initial"}
-        f_max = self._f_max
-        controls = {
-            "f": widgets.IntSlider(value=min(3, f_max), min=1, max=f_max, description="window size f",
-                                   continuous_update=True, style=style),
-            "stride": widgets.IntSlider(value=min(3, f_max), min=1, max=f_max, description="stride s",
-                                        continuous_update=True, style=style),
-            # the real limit (f // 2) is applied in update(); this is the largest it can ever be
-            "padding": widgets.IntSlider(value=0, min=0, max=f_max // 2, description="padding p",
-                                         continuous_update=True, style=style),
-            "ceil_mode": widgets.Checkbox(value=False, description="ceil_mode (keep a last partial window)",
-                                          style=style),
+        n = self._n
+        return {
+            "f": widgets.IntSlider(value=min(3, n), min=1, max=n, description="window size f", style=style),
+            "stride": widgets.IntSlider(value=min(3, n), min=1, max=n, description="stride s", style=style),
+            "padding": widgets.IntSlider(value=0, min=0, max=n // 2, description="padding p", style=style),
             "method": widgets.ToggleButtons(options=[("max", "max"), ("mean", "mean")], value="max",
                                             description="pool", style=style),
+            "ceil_mode": widgets.Checkbox(value=False, description="ceil_mode (keep a last partial window)",
+                                          style=style, layout=widgets.Layout(width="auto")),
+            "dilation": widgets.IntSlider(value=1, min=1, max=n, description="dilation d", style=style),
         }
-        controls["f"].observe(self._limit_padding, names="value")
-        return controls
+
+    def selection_grids(self, values):
+        h, w = self.x.shape
+        f, s, p, c, d = (values[k] for k in ("f", "stride", "padding", "ceil_mode", "dilation"))
+        p = min(p, f // 2)
+        if not _valid(min(h, w), f, s, p, c, d):
+            d = 1
+        shape = (output_size(h, f, s, p, c, d), output_size(w, f, s, p, c, d))
+        return {"output": (self.picture.ax_out, shape), "input": (self.picture.ax_in, (h, w))}
 
     def draw(self, fig, **values):
         ax_in = fig.add_axes([0.01, 0.02, 0.55, 0.80])
-        ax_out = fig.add_axes([0.62, 0.10, 0.36, 0.64])
-        n_out = _max_windows(max(self.x.shape), self._f_max)
-        self.picture = WindowsPicture(ax_in, ax_out, self.x.shape, n_out)
-        self.formula = fig.text(0.5, 0.97, "", ha="center", va="top", fontsize=11)
+        ax_out = fig.add_axes([0.61, 0.08, 0.38, 0.68])
+        self.picture = WindowsPicture(ax_in, ax_out, self.x.shape, _max_windows(max(self.x.shape), self._n))
+        self.formula = fig.text(0.5, 0.975, "", ha="center", va="top", fontsize=TEXT_PT + 0.5)
 
-    def _limit_padding(self, change=None):
-        """Keep padding <= f // 2 (runs as soon as f moves, before any redraw)."""
-        pad = self.controls["padding"]
-        limit = self.controls["f"].value // 2
-        if pad.max != limit:
-            with self.hold():  # no redraw from the clamp
-                pad.max = limit
-
-    def update(self, f, stride, padding, ceil_mode, method):
-        self._limit_padding()
-        padding = self.controls["padding"].value
+    def update(self, f, stride, padding, method, ceil_mode, dilation, select):
         h, w = self.x.shape
-        out = self.picture.show(self.x, f, stride, padding, ceil_mode, method)
+        out = self.picture.show(self.x, f, stride, padding, ceil_mode, method, dilation, select)
         ho, wo = out.shape
+        rows = size_formula(h, f, stride, padding, ceil_mode, dilation)
         if h == w:
-            rows = size_formula(h, f, stride, padding, ceil_mode)
-            self.formula.set_text(f"ho = wo = {rows.split(' (')[0]}")
-            formulas = f"ho = wo = {rows}"
+            self.formula.set_text(f"ho = wo = {rows.split(' (window')[0]}")
         else:
-            rows = size_formula(h, f, stride, padding, ceil_mode)
-            cols = size_formula(w, f, stride, padding, ceil_mode)
-            self.formula.set_text(f"ho = {rows.split(' (')[0]},  wo = {cols.split(' (')[0]}")
-            formulas = f"ho = {rows}<br>wo = {cols}"
-        self.caption.value = self._caption(formulas, f, stride, padding, ceil_mode, method, ho, wo)
+            cols = size_formula(w, f, stride, padding, ceil_mode, dilation)
+            self.formula.set_text(f"ho = {rows.split(' (window')[0]},  wo = {cols.split(' (window')[0]}")
+        self.caption.value = self._caption(f, stride, padding, ceil_mode, method, dilation, select, out)
 
-    def _caption(self, formulas, f, stride, padding, ceil_mode, method, ho, wo):
+    def _caption(self, f, stride, padding, ceil_mode, method, dilation, select, out):
         h, w = self.x.shape
-        lines = [f"<b>Output size</b>: {formulas} → {ho}×{wo} = {_count(ho * wo, 'window')}.",
-                 _relation(f, stride, ho * wo)]
+        ho, wo = out.shape
+        rows = window_taps(h, f, stride, padding, ceil_mode, dilation)
+        cols = window_taps(w, f, stride, padding, ceil_mode, dilation)
+        lines = []
+        if select and select[0] == "output":
+            i, j = select[1:]
+            r, c = rows[i], cols[j]
+            real = int(((r >= 0) & (r < h)).sum() * ((c >= 0) & (c < w)).sum())
+            value = _mean_format(out[i, j]) if method == "mean" else f"{out[i, j]}"
+            cells = f"its {count(f * f, 'cell')}" if real == f * f else f"{real} real cells and {f * f - real} of padding"
+            lines.append(f"<b>Window ({i}, {j})</b> reads rows {_span(r, dilation)} and columns "
+                         f"{_span(c, dilation)} ({cells}); its {method} is {value}.")
+        elif select and select[0] == "input":
+            r, c = select[1:]
+            seen = self.picture.highlighted
+            if seen:
+                names = ", ".join(f"({i}, {j})" for i, j in seen)
+                lines.append(f"<b>Input cell ({r}, {c})</b> = {self.x[r, c]} is seen by "
+                             f"{count(len(seen), 'window')}: output {'cell' if len(seen) == 1 else 'cells'} {names}.")
+            else:
+                lines.append(f"<b>Input cell ({r}, {c})</b> = {self.x[r, c]} is seen by no window: "
+                             "it is never pooled.")
+        else:
+            lines.append(f"{ho}×{wo} = {count(ho * wo, 'window')}. Click a cell (or use “point at”) "
+                         "to see one window, or every window that reads an input cell.")
+        lines.append(_relation(f, stride, dilation, ho * wo))
+        counted, size = window_count(h, f, stride, padding, ceil_mode, dilation)
+        if counted != size:
+            start = (counted - 1) * stride - padding
+            lines.append(f"ceil_mode counts {counted} windows per row, but window {counted} would start at "
+                         f"{start}, past the input, so it is dropped: {size}.")
+        elif ceil_mode and window_count(h, f, stride, padding, False, dilation).size == size:
+            lines.append(f"ceil_mode rounds up, but ({h} + 2·{padding} − {dilation * (f - 1) + 1}) / {stride} "
+                         "leaves no partial window, so floor and ceil give the same size here.")
         if padding:
             fill = "never wins a maximum" if method == "max" else "counts as 0 in the mean"
-            lines.append(f"padding {padding}: a border of {padding} hatched cell{'s' if padding > 1 else ''} "
-                         f"on every side; padding {fill}.")
+            lines.append(f"padding {padding}: a border of {count(padding, 'hatched cell')} on every side; "
+                         f"padding {fill}.")
+        if dilation > 1:
+            lines.append(f"dilation {dilation}: each window reads one cell in {dilation}, so it spans "
+                         f"{dilation}·({f} − 1) + 1 = {dilation * (f - 1) + 1} cells (click an output cell to "
+                         "see which).")
         if h == w:
-            lines += _edge_notes(h, ho, f, stride, padding, "rows/columns", "row/column")
+            lines += _edge_notes(h, rows, padding, "rows/columns", "row/column", ceil_mode)
         else:
-            lines += _edge_notes(h, ho, f, stride, padding, "rows", "row")
-            lines += _edge_notes(w, wo, f, stride, padding, "columns", "column")
+            lines += _edge_notes(h, rows, padding, "rows", "row", ceil_mode)
+            lines += _edge_notes(w, cols, padding, "columns", "column", ceil_mode)
         if method == "mean":
-            lines.append("means are rounded to 1 decimal in the picture.")
+            lines.append("Means are rounded to 1 decimal in the picture.")
         return "<br>".join(lines)
 
 
+def _span(taps, dilation=1):
+    """Input positions as a reader says them: "0–2", "−1, 1, 3" (dilated), "4"."""
+    taps = [f"{t}".replace("-", "−") for t in taps]
+    if len(taps) == 1:
+        return taps[0]
+    return f"{taps[0]}–{taps[-1]}" if dilation == 1 else ", ".join(taps)
+
+
 def figures():
-    """The post's Figure 1 and a picture of the lesson-01 explorer.
+    """The post's Figure 1 and a picture of the lesson-02 explorer.
 
     Yields
     ------
@@ -425,18 +489,17 @@ def figures():
     ['post-figure-1-windows', '02-windows-explorer']
     """
     x = post_example()
-    fig = Figure(figsize=(7.0, 6.4), dpi=100)
+    fig = Figure(figsize=(7.0, 6.6), dpi=100)
     cases = [(3, 3, 0, "3×3 windows, stride 3: four windows side by side"),
              (3, 2, 1, "3×3 windows, stride 2, padding 1: nine windows that overlap")]
     for row, (f, s, p, title) in enumerate(cases):
         top = 0.53 - row * 0.50
         ax_in = fig.add_axes([0.02, top, 0.50, 0.40])
         ax_out = fig.add_axes([0.60, top + 0.04, 0.36, 0.32])
-        picture = WindowsPicture(ax_in, ax_out, x.shape, 3, fontsize=10)
+        picture = WindowsPicture(ax_in, ax_out, x.shape, 3, fontsize=12)
         out = picture.show(x, f, s, p)
-        ax_in.set_title("input 6×6" + (", hatched: padding" if p else ""), fontsize=10)
-        ax_out.set_title(f"max of each window: {out.shape[0]}×{out.shape[1]}", fontsize=10)
-        fig.text(0.5, top + 0.445, title, ha="center", fontsize=11, weight="bold")
+        ax_out.set_title(f"max of each window: {out.shape[0]}×{out.shape[1]}", fontsize=12)
+        fig.text(0.5, top + 0.445, title, ha="center", fontsize=12, weight="bold")
     yield "post-figure-1-windows", fig
 
     explorer = WindowsExplorer(f=3, stride=2, padding=1)
