@@ -16,11 +16,15 @@ _ALLOWED_KINDS = "iuf"
 
 
 def _is_int(value):
+    if type(value) is int:  # the common case, without the abstract-class check
+        return True
     return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
 
 
 def check_int(value, name, minimum):
     """Return ``value`` as a Python int, checking it is an integer >= minimum."""
+    if type(value) is int and value >= minimum:
+        return value
     if not _is_int(value):
         raise TypeError(f"{name} must be an integer, got {value!r}")
     value = operator.index(value)
@@ -32,6 +36,8 @@ def check_int(value, name, minimum):
 
 def pair(value, name, minimum):
     """Return ``(row, col)`` from an int or a pair of ints, each >= minimum."""
+    if type(value) is int and value >= minimum:
+        return value, value
     if isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iu":
         value = value[()]  # a 0-d integer array is an integer
     if _is_int(value):
@@ -47,7 +53,9 @@ def pair(value, name, minimum):
 
 def check_flag(value, name):
     """Return ``value`` if it is a bool (numpy bools included)."""
-    if not isinstance(value, (bool, np.bool_)):
+    if value is True or value is False:
+        return value
+    if not isinstance(value, np.bool_):
         raise TypeError(f"{name} must be True or False, got {value!r}")
     return bool(value)
 

@@ -33,7 +33,9 @@ Nothing here checks arguments: :mod:`pooling_lib.core` does that and passes a
 already valid.
 """
 
+import functools
 import itertools
+import math
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -54,6 +56,10 @@ _BLOCK_ELEMENTS = 1 << 18
 # fresh memory costs a page fault per page on first touch.
 _KEEP_SCRATCH_BYTES = 64 << 20
 
+# Below this many bytes, scratch arrays are simply allocated (from numpy's small-block cache).
+_SMALL_SCRATCH_BYTES = 1 << 14
+
+_WORKERS = os.cpu_count() or 1
 _executor = None
 _local = threading.local()
 
@@ -62,7 +68,7 @@ _local = threading.local()
 def for_chunks(work, m, elements):
     """Call ``work(start, stop)`` over batch chunks, on threads when the batch is big."""
     global _executor
-    workers = os.cpu_count() or 1
+    workers = _WORKERS
     if m == 0:
         return
     if m < 2 or workers < 2 or elements < _PARALLEL_MIN_ELEMENTS:
@@ -78,8 +84,10 @@ def for_chunks(work, m, elements):
 
 def scratch(*specs):
     """Arrays of the given ``(shape, dtype)``, uninitialised, from this thread's reusable buffer."""
-    sizes = [int(np.prod(shape)) * np.dtype(dtype).itemsize for shape, dtype in specs]
+    sizes = [math.prod(shape) * np.dtype(dtype).itemsize if shape else 0 for shape, dtype in specs]
     need = sum(-(-size // 64) * 64 for size in sizes)
+    if need <= _SMALL_SCRATCH_BYTES:  # small work: fresh arrays cost less than the bookkeeping
+        return [np.empty(shape, dtype) for shape, dtype in specs]
     buf = getattr(_local, "buf", None)
     if buf is None or buf.size < need:
         buf = np.empty(need, dtype=np.uint8)
@@ -114,9 +122,10 @@ def padded(x, pad, span, fill):
     return out
 
 
+@functools.lru_cache(maxsize=256)
 def offsets(n_out, f, s, d=1):
     """The slices that pick tap ``k`` (offset ``k * d``) of every window along one axis, ``k < f``."""
-    return [slice(k * d, k * d + s * (n_out - 1) + 1, s) for k in range(f)]
+    return tuple(slice(k * d, k * d + s * (n_out - 1) + 1, s) for k in range(f))
 
 
 # ---------------------------------------------------------------- running sums and maxima
@@ -254,6 +263,34 @@ def mean_pool(xb, g, div, out):
     for_chunks(work, m, xb.size)
 
 
+@functools.lru_cache(maxsize=64)
+def _index_plan(g, h, w, c):
+    """The constants of :func:`max_pool_indices` for one geometry (computed once, then reused)."""
+    (ho, wo), (fh, fw), (sh, sw), (dh, dw) = g.out, g.f, g.s, g.d
+    rows_at, cols_at = offsets(ho, fh, sh, dh), offsets(wo, fw, sw, dw)
+    # Each window's maximum is tracked as a code (row offset) * wide + (column
+    # offset) (row-major order, so codes grow along the window), in the
+    # smallest unsigned dtype that holds the codes and wide itself (the
+    # divisor that splits a code). Without padding, wide = w and the flat
+    # index is the window's top-left cell plus the code.
+    wide = max(w, dw * (fw - 1) + 1)
+    code = np.min_scalar_type(max(dh * (fh - 1) * wide + dw * (fw - 1), wide)).type
+    row_codes = [code(k * dh * wide) for k in range(fh)]
+    col_codes = [code(k * dw) for k in range(fw)]
+    codes = [code(r + q) for r in row_codes for q in col_codes]
+    rows0 = (np.arange(ho) * sh - g.pad[0])[:, None, None]
+    cols0 = (np.arange(wo) * sw - g.pad[1])[None, :, None]
+    # a padding cell can only win where padding or a ceil_mode window reaches past the input
+    edges = g.pad != (0, 0) or g.span[0] > h or g.span[1] > w
+    corner = None
+    if not edges:
+        corner = np.ascontiguousarray(np.broadcast_to(rows0 * w + cols0, (1, ho, wo, c)), dtype=np.int64)
+        corner.flags.writeable = False
+    for a in (rows0, cols0):
+        a.flags.writeable = False
+    return rows_at, cols_at, wide, code, row_codes, col_codes, codes, rows0, cols0, edges, corner
+
+
 def max_pool_indices(xb, g, out, indices, fill):
     """Maximum of every window of ``xb`` into ``out`` and the flat position of its first maximum.
 
@@ -263,28 +300,11 @@ def max_pool_indices(xb, g, out, indices, fill):
     tie between ``0.0`` and ``-0.0`` gives the first of them).
     """
     m, h, w, c = xb.shape
-    (ho, wo), (fh, fw), (sh, sw), (dh, dw) = g.out, g.f, g.s, g.d
-    span, pads = g.span, g.pad
-    rows_at, cols_at = offsets(ho, fh, sh, dh), offsets(wo, fw, sw, dw)
+    (ho, wo), (fh, fw), span, pads = g.out, g.f, g.span, g.pad
     separable = fh > 1 and fw > 1
     per = h * w * c
     is_float = xb.dtype.kind == "f"
-    # Each window's maximum is tracked as a code (row offset) * wide + (column
-    # offset) (row-major order, so codes grow along the window), in the
-    # smallest unsigned dtype that holds the codes and wide itself (the
-    # divisor that splits a code). Without padding, wide = w and the flat
-    # index is the window's top-left cell plus the code.
-    wide = max(w, dw * (fw - 1) + 1)
-    code = np.min_scalar_type(max(dh * (fh - 1) * wide + dw * (fw - 1), wide)).type
-    row_codes = [k * dh * wide for k in range(fh)]
-    col_codes = [k * dw for k in range(fw)]
-    codes = [code(r + q) for r in row_codes for q in col_codes]
-    rows0 = (np.arange(ho) * sh - pads[0])[:, None, None]
-    cols0 = (np.arange(wo) * sw - pads[1])[None, :, None]
-    # a padding cell can only win where padding or a ceil_mode window reaches past the input
-    edges = pads != (0, 0) or span[0] > h or span[1] > w
-    if not edges:
-        corner = np.broadcast_to(rows0 * w + cols0, (1, ho, wo, c)).astype(np.int64)
+    rows_at, cols_at, wide, code, row_codes, col_codes, codes, rows0, cols0, edges, corner = _index_plan(g, h, w, c)
 
     def work(a, b):
         # scratch for the biggest block, from the thread's reusable buffer
@@ -301,9 +321,9 @@ def max_pool_indices(xb, g, out, indices, fill):
             cand, greater = cand_buf[:j - i], greater_buf[:j - i]
             if separable:
                 cols, dj = cols_buf[:j - i], dj_buf[:j - i]
-                running_max([(xp[:, :span[0], cs], code(q), None) for q, cs in zip(col_codes, cols_at)],
+                running_max([(xp[:, :span[0], cs], q, None) for q, cs in zip(col_codes, cols_at)],
                             cols, dj, cand, greater)
-                running_max([(cols[:, rs], code(r), dj[:, rs]) for r, rs in zip(row_codes, rows_at)],
+                running_max([(cols[:, rs], r, dj[:, rs]) for r, rs in zip(row_codes, rows_at)],
                             o, t, cand[:, :ho], greater[:, :ho])
             else:
                 running_max([(xp[:, rs, cs], k, None)

@@ -15,6 +15,7 @@ function here with them); the fast numpy engine that computes the same
 numbers is :mod:`pooling_lib._kernels`, whose opening comment explains how.
 """
 
+import functools
 from collections import namedtuple
 
 import numpy as np
@@ -134,8 +135,34 @@ def _axis(n, f, s, p, d, ceil_mode, axis):
     return before, after, size
 
 
+def _key(value):
+    """A cache key telling ``value``'s types apart (``True`` is not ``1``); None if it cannot be cached."""
+    kind = type(value)
+    if kind in (int, bool, str) or value is None:
+        return kind, value
+    if kind is tuple and len(value) == 2 and type(value[0]) is int and type(value[1]) is int:
+        return kind, value
+    return None
+
+
 def _geometry(hw, f, stride, padding, ceil_mode, dilation=1):
-    """Check the window arguments against the spatial size ``hw``; return the :data:`Geometry`."""
+    """Check the window arguments against the spatial size ``hw``; return the :data:`Geometry`.
+
+    Geometries of plain int/tuple/str arguments are remembered: a pooling
+    called again with the same arguments skips the checks it already passed.
+    """
+    keys = (_key(f), _key(stride), _key(padding), _key(ceil_mode), _key(dilation))
+    if None in keys:
+        return _make_geometry(hw, f, stride, padding, ceil_mode, dilation)
+    return _cached_geometry(hw, keys)
+
+
+@functools.lru_cache(maxsize=256)
+def _cached_geometry(hw, keys):
+    return _make_geometry(hw, *(value for _, value in keys))
+
+
+def _make_geometry(hw, f, stride, padding, ceil_mode, dilation):
     fh, fw = pair(f, "f", 1)
     sh, sw = (fh, fw) if stride is None else pair(stride, "stride", 1)
     pads = _padding_arg(padding)
@@ -167,8 +194,9 @@ def _divisors(n, f, s, before, after, out, count_include_pad):
     return np.minimum(end, n) - np.maximum(start, 0)
 
 
+@functools.lru_cache(maxsize=128)
 def _mean_divisor(g, hw, count_include_pad, divisor_override, dtype):
-    """The divisor of every window: a scalar when they all agree, else shape ``(ho, wo, 1)``."""
+    """The divisor of every window: a scalar when they all agree, else shape ``(ho, wo, 1)`` (read-only)."""
     if divisor_override is not None:
         return np.asarray(divisor_override, dtype=dtype)[()]
     if count_include_pad is None:
@@ -178,7 +206,9 @@ def _mean_divisor(g, hw, count_include_pad, divisor_override, dtype):
     rows, cols = per_axis
     if (rows == rows[0]).all() and (cols == cols[0]).all():
         return dtype.type(rows[0] * cols[0])
-    return np.multiply.outer(rows, cols).astype(dtype)[:, :, None]
+    div = np.multiply.outer(rows, cols).astype(dtype)[:, :, None]
+    div.flags.writeable = False
+    return div
 
 
 def _accumulator(dtype):

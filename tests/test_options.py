@@ -392,3 +392,16 @@ def test_mean_gradient_is_unpool_avg(shape, f, s, padding, cip, override):
         lambda a: float(np.sum(g * reference.mean_pool(a, f, s, padding, False, cip, override))), x)
     result = unpool_avg(g, x.shape, f, s, padding=padding, count_include_pad=cip, divisor_override=override)
     assert_allclose(result, numeric, rtol=1e-6, atol=1e-8)
+
+
+# ------------------------------------------------------------------ remembered geometries
+def test_a_remembered_geometry_still_tells_true_from_one():
+    # geometries of plain arguments are cached; True == 1 must not hit the cache entry of 1
+    assert pool(X, 1, stride=1).shape == (4, 4)
+    with pytest.raises(TypeError, match=re.escape("f must be an integer or a pair of integers, got True")):
+        pool(X, True, stride=1)
+    with pytest.raises(TypeError, match=re.escape("ceil_mode must be True or False, got 0")):
+        pool(X, 2, ceil_mode=0)
+    assert pool(X, (2, 2), ceil_mode=False).shape == (2, 2)
+    with pytest.raises(TypeError, match=re.escape("f must be an integer or a pair of integers, got (True, 2)")):
+        pool(X, (True, 2))
