@@ -54,7 +54,11 @@ def _filter(method, filter_size):
 
 
 class AliasingExplorer(Explorer):
-    """Shift slider 0-7 px, max / mean / blur toggle, blur filter size, stripes or a photo, followed cell.
+    """Move stripes or a photo by 0 to 7 px and watch how much a stride-2 layer's output changes.
+
+    Controls: the input (stripes or the roof tiles), the shift, the
+    downsampling (max pooling, mean pooling, blur pool), the blur's filter
+    size, and the output column whose middle-row cell the curves follow.
 
     Parameters
     ----------
