@@ -1,10 +1,12 @@
-"""Every explorer, whatever its lesson: each control, moved, redraws a different picture."""
+"""Every explorer, whatever its lesson: in its starting state each control is live and, moved,
+redraws a different picture; its text is large enough to read in class; selection works."""
 
 import ipywidgets as widgets
 import numpy as np
 import pytest
 
 from pooling_lib.explorers import all_explorers
+from pooling_lib.explorers.base import NARROW_WIDTH_PX, WIDE_WIDTH_PX
 
 EXPLORERS = all_explorers()
 
@@ -31,9 +33,13 @@ def test_there_are_explorers():
 
 @pytest.mark.parametrize("cls", EXPLORERS, ids=lambda c: c.__name__)
 def test_every_control_redraws(cls):
-    explorer = cls()
-    assert bytes(explorer.image.value).startswith(b"\x89PNG")
-    for name, control in explorer.controls.items():
+    """From the starting state, each control (one at a time, on a fresh explorer) changes the picture."""
+    names = list(cls().controls)
+    for name in names:
+        explorer = cls()
+        assert bytes(explorer.image.value).startswith(b"\x89PNG")
+        control = explorer.controls[name]
+        assert not control.disabled, f"{cls.__name__}.{name} is disabled in the starting state"
         moves = other_values(control)
         assert moves, f"{cls.__name__}.{name} cannot be moved"
         for value in moves:
@@ -43,6 +49,30 @@ def test_every_control_redraws(cls):
             assert explorer.image.value != before or control.value != value, (
                 f"{cls.__name__}.{name}={value!r} left the picture unchanged"
             )
+
+
+@pytest.mark.parametrize("cls", EXPLORERS, ids=lambda c: c.__name__)
+def test_text_is_readable_in_class(cls):
+    """>= 13 CSS px at a 1280-px JupyterLab window, >= 11 px at 900 px (the base's measure)."""
+    explorer = cls()
+    assert explorer.smallest_text_px(WIDE_WIDTH_PX) >= 13, explorer.text_sizes(WIDE_WIDTH_PX)[:3]
+    assert explorer.smallest_text_px(NARROW_WIDTH_PX) >= 11, explorer.text_sizes(NARROW_WIDTH_PX)[:3]
+
+
+SELECTABLE = [cls for cls in EXPLORERS if cls.selection_grids is not None]
+
+
+@pytest.mark.parametrize("cls", SELECTABLE, ids=lambda c: c.__name__)
+def test_clicking_a_cell_selects_it_and_escape_clears(cls):
+    explorer = cls()
+    grids = explorer.selection_grids(explorer.values())
+    for role in grids:
+        before = explorer.image.value
+        explorer.click(*explorer.cell_centre(role, 0, 0))
+        assert explorer.selection == (role, 0, 0)
+        assert explorer.image.value != before, f"{cls.__name__}: selecting {role} (0, 0) changed nothing"
+        explorer.key("Escape")
+        assert explorer.selection == ()
 
 
 @pytest.mark.parametrize("cls", EXPLORERS, ids=lambda c: c.__name__)
