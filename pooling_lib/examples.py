@@ -7,7 +7,8 @@ every lesson and every explorer shows the very same numbers.
 
 import numpy as np
 
-__all__ = ["BACKWARD_INPUTS", "POSITIONS_INPUTS", "backward_input", "positions_input", "post_example"]
+__all__ = ["BACKWARD_INPUTS", "POSITIONS_INPUTS", "adaptive_input", "backward_input", "lp_input",
+           "positions_input", "post_example"]
 
 
 def post_example():
@@ -121,3 +122,30 @@ def backward_input(name):
     x = np.zeros((3, 3), dtype=np.int64)
     x[1, 1] = 1
     return x
+
+
+def adaptive_input(n):
+    """Lesson 09's adaptive-pooling input: the top-left ``n x n`` corner of a seeded 10x10 grid of 0..9.
+
+    Examples
+    --------
+    >>> adaptive_input(3)
+    array([[7, 3, 2],
+           [0, 3, 5],
+           [9, 2, 8]])
+    """
+    return np.random.default_rng(8).integers(0, 10, (10, 10))[:n, :n]
+
+
+def lp_input(negative=False):
+    """Lesson 09's LP-pooling input, 6x6: seeded integers 0..9, minus 4 if ``negative``.
+
+    Examples
+    --------
+    >>> lp_input()[0]
+    array([8., 0., 1., 2., 1., 8.])
+    >>> lp_input(negative=True)[0]
+    array([ 4., -4., -3., -2., -3.,  4.])
+    """
+    x = np.random.default_rng(3).integers(0, 10, (6, 6)).astype(np.float64)
+    return x - 4 if negative else x
