@@ -219,11 +219,15 @@ class Exercise:
     def solution(self):
         """The expected answer, as text (for the teacher's guide)."""
         value = self.expected
+        if isinstance(value, str):
+            return value
         if isinstance(value, np.ndarray):
             value = value.tolist()
         elif isinstance(value, np.generic):
             value = value.item()
-        return repr(value) if not isinstance(value, str) else value
+        if isinstance(value, float):  # 11.0 -> '11', 10.999999999999998 -> '11', 5.444444444 -> '5.444444'
+            return np.format_float_positional(round(value, 6), trim="-")
+        return repr(value)
 
     def check(self, text):
         """Check ``text``, show the verdict in ``feedback`` and return whether it is right."""

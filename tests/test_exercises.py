@@ -174,6 +174,8 @@ def test_expected_answer_is_not_in_the_widget_state():
 def test_solution_text():
     assert Exercise("?", expected=np.array([[1, 2]])).solution == "[[1, 2]]"
     assert Exercise("?", expected=np.float64(2.5)).solution == "2.5"
+    assert Exercise("?", expected=10.999999999999998).solution == "11"
+    assert Exercise("?", expected=4.0).solution == "4"
     assert Exercise("?", expected="max").solution == "max"
 
 
