@@ -7,8 +7,8 @@ every lesson and every explorer shows the very same numbers.
 
 import numpy as np
 
-__all__ = ["BACKWARD_INPUTS", "POSITIONS_INPUTS", "adaptive_input", "backward_input", "lp_input",
-           "positions_input", "post_example"]
+__all__ = ["BACKWARD_INPUTS", "POSITIONS_INPUTS", "TIE_INPUTS", "adaptive_input", "backward_input", "lp_input",
+           "positions_input", "post_example", "tie_input"]
 
 
 def post_example():
@@ -149,3 +149,63 @@ def lp_input(negative=False):
     """
     x = np.random.default_rng(3).integers(0, 10, (6, 6)).astype(np.float64)
     return x - 4 if negative else x
+
+
+#: Lesson 07's inputs with ties: name -> label (the tie-policy explorer's dropdown).
+TIE_INPUTS = {
+    "few": "a few tied windows (hand-made)",
+    "blocks": "2x2 blocks of equal values",
+    "plateau": "a plateau: all zeros",
+    "small": "random integers 0-2 (seed 6)",
+    "post": "the post's 6x6 example",
+    "distinct": "no ties: 0-35 shuffled (seed 0)",
+}
+
+_FEW = np.array([[1, 5, 2, 0, 3, 3],
+                 [5, 2, 1, 4, 0, 1],
+                 [0, 1, 7, 2, 2, 6],
+                 [3, 2, 0, 1, 2, 0],
+                 [4, 4, 1, 3, 8, 2],
+                 [4, 0, 2, 9, 1, 2]])
+
+
+def tie_input(name):
+    """One of lesson 07's 6x6 inputs with tied maxima (:data:`TIE_INPUTS`).
+
+    Parameters
+    ----------
+    name : str
+        A key of :data:`TIE_INPUTS`.
+
+    Returns
+    -------
+    ndarray of int, shape (6, 6)
+
+    Examples
+    --------
+    >>> tie_input("few")[:2]
+    array([[1, 5, 2, 0, 3, 3],
+           [5, 2, 1, 4, 0, 1]])
+    >>> tie_input("blocks")
+    array([[1, 1, 3, 3, 2, 2],
+           [1, 1, 3, 3, 2, 2],
+           [4, 4, 4, 4, 1, 1],
+           [4, 4, 4, 4, 1, 1],
+           [2, 2, 5, 5, 5, 5],
+           [2, 2, 5, 5, 5, 5]])
+    >>> int(np.unique(tie_input("distinct")).size)
+    36
+    """
+    if name not in TIE_INPUTS:
+        raise ValueError(f"name must be one of {sorted(TIE_INPUTS)}, got {name!r}")
+    if name == "few":
+        return _FEW.copy()
+    if name == "blocks":
+        return np.kron([[1, 3, 2], [4, 4, 1], [2, 5, 5]], np.ones((2, 2), dtype=int))
+    if name == "plateau":
+        return np.zeros((6, 6), dtype=int)
+    if name == "small":
+        return np.random.default_rng(6).integers(0, 3, size=(6, 6))
+    if name == "post":
+        return post_example()
+    return np.random.default_rng(0).permutation(36).reshape(6, 6)

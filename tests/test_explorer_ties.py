@@ -3,7 +3,10 @@
 import numpy as np
 import pytest
 
-from pooling_lib.explorers.ties import INPUTS, TiePolicyExplorer, example_input
+from pooling_lib.examples import TIE_INPUTS as INPUTS
+from pooling_lib.examples import tie_input as example_input
+from pooling_lib.explorers.ties import TiePolicyExplorer
+from pooling_lib.palette import WINNER_EDGE
 
 POLICIES = ["first", "last", "all", "split"]
 
@@ -40,7 +43,7 @@ def test_opening_picture():
     # by hand: windows (0,0) 5 twice, (0,2) 3 twice, (2,0) 4 three times
     np.testing.assert_array_equal(ex.grids[1].values, [[2, 1, 2], [1, 1, 1], [3, 1, 1]])
     assert ex.sums == {"first": 9.0, "last": 9.0, "all": 13.0, "split": 9.0}
-    assert ex.check.get_text() == "sum of input gradient = 9, sum of output gradient = 9: conserved"
+    assert ex.check.get_text() == "input gradient sums to 9, output gradient to 9: conserved"
     # first: the window's gradient lands on its first maximum in row-major order
     first = np.zeros((6, 6))
     for r, c in [(0, 1), (1, 3), (0, 4), (3, 0), (2, 2), (2, 5), (4, 0), (5, 3), (4, 4)]:
@@ -66,7 +69,7 @@ def test_gradients_match_the_naive_loop(name, policy):
         conserved = np.isclose(grad.sum(), total_out)
         verdict = "conserved" if conserved else "NOT conserved"
         assert ex.check.get_text() == (
-            f"sum of input gradient = {grad.sum():g}, sum of output gradient = {total_out:g}: {verdict}")
+            f"input gradient sums to {grad.sum():g}, output gradient to {total_out:g}: {verdict}")
 
 
 def test_only_all_loses_conservation_and_only_with_ties():
@@ -74,12 +77,18 @@ def test_only_all_loses_conservation_and_only_with_ties():
     ex.set(input="plateau", f=2, stride=2, policy="all")
     assert ex.sums == {"first": 9.0, "last": 9.0, "all": 36.0, "split": 9.0}
     assert ex.check.get_text().endswith("NOT conserved")
-    assert ex.check.get_color() == "#d62728"
+    assert ex.check.get_color() == WINNER_EDGE
     assert "NOT conserved" in ex.caption.value
     ex.set(input="distinct")
     assert set(ex.sums.values()) == {9.0}
     assert ex.check.get_text().endswith(": conserved")
-    assert "0 of 9 windows have a tied maximum" in ex.caption.value
+    assert "Windows with a tied maximum: 0 of 9." in ex.caption.value
+    # no tie: the policy cannot matter, so it is disabled and the caption says why
+    assert ex.controls["policy"].disabled
+    assert "tie policy is disabled: no window has a tied maximum here" in ex.caption.value
+    ex.set(input="few")
+    assert not ex.controls["policy"].disabled
+    assert "is disabled" not in ex.caption.value
 
 
 def test_split_shares_on_a_plateau_with_overlap():
@@ -99,3 +108,22 @@ def test_title_and_caption_follow_the_sliders():
     assert ex.grids[2].title.get_text() == "input gradient, 'last'"
     assert "<b>last</b>" in ex.caption.value
     assert ex.grids[1].values.shape == (4, 4)
+
+
+def test_window_of_one_cell_has_no_ties_and_disables_the_policy():
+    ex = TiePolicyExplorer(f=1, stride=1)
+    assert ex.controls["policy"].disabled
+    assert ex.sums == {p: 36.0 for p in POLICIES}
+
+
+def test_caption_table_has_separate_headers():
+    ex = TiePolicyExplorer()
+    headers = [h.rsplit(">", 1)[1] for h in ex.caption.value.split("</th>")[:-1]]
+    assert headers == ["policy", "sum of the input gradient", "mass"]
+    assert "padding" in ex.caption.value.split("<th")[1]
+
+
+def test_every_text_is_legible():
+    ex = TiePolicyExplorer(input="plateau", f=3, stride=1, policy="split")
+    assert ex.smallest_text_px(468) >= 11
+    assert ex.smallest_text_px(848) >= 13

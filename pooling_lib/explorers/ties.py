@@ -11,73 +11,29 @@ import ipywidgets as widgets
 import numpy as np
 
 from ..core import pool
-from .base import Explorer
-from ..ties import TIE_POLICIES, tie_counts, tied_maxima, unpool_max_ties
+from ..examples import TIE_INPUTS, tie_input
+from ..palette import WINDOW_OUTLINES, WINNER_EDGE
 from ..plotting import GridView
-from .windows import post_example
+from ..ties import TIE_POLICIES, tie_counts, tied_maxima, unpool_max_ties
+from .base import NARROW_WIDTH_PX, Explorer
 
-__all__ = ["INPUTS", "TiePolicyExplorer", "example_input", "figures"]
-
-#: Input name -> label shown in the dropdown.
-INPUTS = {
-    "few": "a few tied windows (hand-made)",
-    "blocks": "2x2 blocks of equal values",
-    "plateau": "a plateau: all zeros",
-    "small": "random integers 0-2 (seed 6)",
-    "post": "the post's 6x6 example",
-    "distinct": "no ties: 0-35 shuffled (seed 0)",
-}
+__all__ = ["TiePolicyExplorer", "figures"]
 
 _SIDE = 6
+FIGSIZE = (6.4, 3.1)
+#: Font size (pt) of every text: 11 CSS px when the picture is shown 468 px wide (a 900-px window).
+FONT = 11 * 72 * FIGSIZE[0] / NARROW_WIDTH_PX
+#: Colours of the conservation check (text on white, >= 4.5:1): the palette's blue and its winner red.
+CONSERVED, NOT_CONSERVED = WINDOW_OUTLINES[0], WINNER_EDGE
+#: Padding of the caption table's cells (headers and columns stay apart).
+_CELL = "padding:0.1em 0.8em 0.1em 0;text-align:left"
 
-_FEW = np.array([[1, 5, 2, 0, 3, 3],
-                 [5, 2, 1, 4, 0, 1],
-                 [0, 1, 7, 2, 2, 6],
-                 [3, 2, 0, 1, 2, 0],
-                 [4, 4, 1, 3, 8, 2],
-                 [4, 0, 2, 9, 1, 2]])
 
-
-def example_input(name):
-    """One of the explorer's 6x6 inputs.
-
-    Parameters
-    ----------
-    name : str
-        A key of :data:`INPUTS`.
-
-    Returns
-    -------
-    ndarray of int, shape (6, 6)
-
-    Examples
-    --------
-    >>> example_input("few")[:2]
-    array([[1, 5, 2, 0, 3, 3],
-           [5, 2, 1, 4, 0, 1]])
-    >>> example_input("blocks")
-    array([[1, 1, 3, 3, 2, 2],
-           [1, 1, 3, 3, 2, 2],
-           [4, 4, 4, 4, 1, 1],
-           [4, 4, 4, 4, 1, 1],
-           [2, 2, 5, 5, 5, 5],
-           [2, 2, 5, 5, 5, 5]])
-    >>> int(np.unique(example_input("distinct")).size)
-    36
-    """
-    if name not in INPUTS:
-        raise ValueError(f"name must be one of {sorted(INPUTS)}, got {name!r}")
-    if name == "few":
-        return _FEW.copy()
-    if name == "blocks":
-        return np.kron([[1, 3, 2], [4, 4, 1], [2, 5, 5]], np.ones((2, 2), dtype=int))
-    if name == "plateau":
-        return np.zeros((_SIDE, _SIDE), dtype=int)
-    if name == "small":
-        return np.random.default_rng(6).integers(0, 3, size=(_SIDE, _SIDE))
-    if name == "post":
-        return post_example()
-    return np.random.default_rng(0).permutation(_SIDE * _SIDE).reshape(_SIDE, _SIDE)
+def _share(v):
+    """A gradient share in at most 3 glyphs: 0, 1, 1.5, .33, .25."""
+    if v == int(v):
+        return f"{v:.0f}"
+    return f"{v:.2f}".rstrip("0").replace("0.", ".", 1) if abs(v) < 1 else f"{v:.1f}"
 
 
 class TiePolicyExplorer(Explorer):
@@ -87,7 +43,7 @@ class TiePolicyExplorer(Explorer):
     ----------
     **values
         Starting values of the controls: ``input`` (a key of
-        :data:`INPUTS`), ``f`` (window), ``stride``, ``policy`` (``'first'``,
+        :data:`TIE_INPUTS`), ``f`` (window), ``stride``, ``policy`` (``'first'``,
         ``'last'``, ``'all'`` or ``'split'``).
 
     Attributes
@@ -110,16 +66,18 @@ class TiePolicyExplorer(Explorer):
     {'first': 9.0, 'last': 9.0, 'all': 13.0, 'split': 9.0}
     >>> ex.set(policy="all")
     >>> ex.check.get_text()
-    'sum of input gradient = 13, sum of output gradient = 9: NOT conserved'
+    'input gradient sums to 13, output gradient to 9: NOT conserved'
     """
 
-    figsize = (7.6, 3.3)
-    dpi = 80
+    figsize = FIGSIZE
+    #: with no tied window every policy gives the same gradient
+    inactive = {"policy": lambda v: None if (tie_counts(tie_input(v["input"]), v["f"], v["stride"]) > 1).any()
+                else "no window has a tied maximum here, so every policy sends the gradient to the same cell"}
 
     def make_controls(self):
         style = {"description_width": "initial"}
         return {
-            "input": widgets.Dropdown(options=[(label, key) for key, label in INPUTS.items()],
+            "input": widgets.Dropdown(options=[(label, key) for key, label in TIE_INPUTS.items()],
                                       value="few", description="input", style=style),
             "f": widgets.IntSlider(value=2, min=1, max=4, description="window f",
                                    continuous_update=True, style=style),
@@ -130,19 +88,23 @@ class TiePolicyExplorer(Explorer):
         }
 
     def draw(self, fig, **values):
-        boxes = ([0.01, 0.14, 0.30, 0.68], [0.35, 0.14, 0.30, 0.68], [0.69, 0.14, 0.30, 0.68])
+        boxes = ([0.005, 0.13, 0.32, 0.70], [0.34, 0.13, 0.32, 0.70], [0.675, 0.13, 0.32, 0.70])
         side = (_SIDE, _SIDE)
-        self.grids = (GridView(fig.add_axes(boxes[0]), side, cmap="Greys", fontsize=9),
-                      GridView(fig.add_axes(boxes[1]), side, cmap="Purples", fontsize=9),
-                      GridView(fig.add_axes(boxes[2]), side, cmap="Blues", fontsize=9))
+        self.grids = (GridView(fig.add_axes(boxes[0]), side, cmap="Greys", fontsize=FONT),
+                      GridView(fig.add_axes(boxes[1]), side, cmap="Purples", fontsize=FONT),
+                      GridView(fig.add_axes(boxes[2]), side, cmap="Blues", fontsize=FONT))
+        for grid in self.grids:
+            grid.title.set_fontsize(FONT)
         # the tied maxima of the input: a ring around each
-        self.rings = self.grids[0].ax.scatter([], [], s=200, facecolors="none", edgecolors="#d62728",
-                                              linewidths=1.6)
-        self.check = fig.text(0.5, 0.04, "", ha="center", va="center", fontsize=11, fontweight="bold")
-        self.title = fig.text(0.5, 0.96, "", ha="center", va="center", fontsize=10)
+        ax = self.grids[0].ax
+        cell_pt = boxes[0][2] * fig.get_figwidth() * 72 / _SIDE
+        self.rings = ax.scatter([], [], s=(0.8 * cell_pt) ** 2, facecolors="none", edgecolors=WINNER_EDGE,
+                                linewidths=2.2)
+        self.check = fig.text(0.5, 0.05, "", ha="center", va="center", fontsize=FONT, fontweight="bold")
+        self.title = fig.text(0.5, 0.955, "", ha="center", va="center", fontsize=FONT)
 
     def update(self, input, f, stride, policy):
-        self.x = example_input(input)
+        self.x = tie_input(input)
         out = pool(self.x, f, stride)
         grad = np.ones(out.shape)
         counts = tie_counts(self.x, f, stride)
@@ -153,33 +115,36 @@ class TiePolicyExplorer(Explorer):
         self.rings.set_offsets(np.column_stack(np.nonzero(tied)[::-1]) if tied.any() else np.empty((0, 2)))
 
         top = max(int(self.x.max()), 1)
-        self.grids[0].show(self.x, vmin=0, vmax=2.5 * top, title="input x (○: a tied maximum)")
+        ho, wo = out.shape
+        self.grids[0].show(self.x, vmin=0, vmax=2.5 * top, title="input x, ○ tied max")
         self.grids[1].show(counts, vmin=0, vmax=max(2 * int(counts.max()), 2),
-                           title=f"maxima in each of {out.size} windows")
+                           title=f"maxima per window ({ho}×{wo})")
         self.grids[2].show(self.grad_in, vmin=0, vmax=max(2.0, float(self.grad_in.max())),
-                           title=f"input gradient, '{policy}'")
+                           title=f"input gradient, '{policy}'", fmt=_share)
         total_out = float(grad.sum())
         total_in = self.sums[policy]
         ok = np.isclose(total_in, total_out)
-        self.check.set_text(f"sum of input gradient = {total_in:g}, sum of output gradient = {total_out:g}: "
+        self.check.set_text(f"input gradient sums to {total_in:g}, output gradient to {total_out:g}: "
                             f"{'conserved' if ok else 'NOT conserved'}")
-        self.check.set_color("#1a7f37" if ok else "#d62728")
-        self.title.set_text(f"window {f}×{f}, stride {stride}: every window sends a gradient of 1 back "
-                            f"to its maximum")
+        self.check.set_color(CONSERVED if ok else NOT_CONSERVED)
+        self.title.set_text(f"window {f}×{f}, stride {stride}: each window sends 1 back to its maximum")
         rows = "".join(
-            f"<tr><td>{'<b>' if p == policy else ''}{p}{'</b>' if p == policy else ''}</td>"
-            f"<td style='text-align:right'>{self.sums[p]:g}</td>"
-            f"<td>{'conserved' if np.isclose(self.sums[p], total_out) else '<b>NOT conserved</b>'}</td></tr>"
+            f"<tr><td style='{_CELL}'>{'<b>' if p == policy else ''}{p}{'</b>' if p == policy else ''}</td>"
+            f"<td style='{_CELL};text-align:right'>{self.sums[p]:g}</td>"
+            f"<td style='{_CELL}'>{'conserved' if np.isclose(self.sums[p], total_out) else '<b>NOT conserved</b>'}"
+            f"</td></tr>"
             for p in TIE_POLICIES)
         ties = int((counts > 1).sum())
         self.caption.value = (
-            f"{ties} of {counts.size} windows have a tied maximum. The output gradient is all ones, "
-            f"so its sum is {total_out:g}.<table><tr><th>policy</th><th>sum of input gradient</th>"
-            f"<th></th></tr>{rows}</table>")
+            f"Windows with a tied maximum: {ties} of {counts.size}. The output gradient is all ones, "
+            f"so its sum is {total_out:g}."
+            f"<table style='border-collapse:collapse'><tr><th style='{_CELL}'>policy</th>"
+            f"<th style='{_CELL}'>sum of the input gradient</th><th style='{_CELL}'>mass</th></tr>"
+            f"{rows}</table>")
 
 
 def figures():
-    """The lesson-06 explorer with the 'split' policy, window 2, stride 1.
+    """The lesson-07 explorer with the 'split' policy, window 2, stride 1.
 
     Yields
     ------
