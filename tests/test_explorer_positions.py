@@ -9,7 +9,10 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from pooling_lib.explorers.positions import INPUTS, PositionsExplorer, example_input, figures
+from pooling_lib.examples import POSITIONS_INPUTS as INPUTS
+from pooling_lib.examples import positions_input as example_input
+from pooling_lib.explorers.base import NARROW_WIDTH_PX, WIDE_WIDTH_PX
+from pooling_lib.explorers.positions import PositionsExplorer, figures
 
 POST = np.array([[8, 3, 7, 15, 16, 10],
                  [2, 2, 2, 14, 2, 17],
@@ -95,7 +98,7 @@ def test_opening_picture_is_the_posts_first_window():
 @pytest.mark.parametrize("case", CASES, ids=str)
 def test_highlighted_position_is_the_first_maximum(case, explorer):
     data, f, s, row, col = case
-    explorer.set(data=data, f=f, stride=s, row=row, col=col)
+    explorer.set(data=data, f=f, stride=s, select=("output", row, col))
     x = example_input(data)
     r, c = naive_argmax(x, row * s, col * s, f)
     assert highlighted(explorer) == (r, c) == explorer.winner
@@ -109,7 +112,7 @@ def test_highlighted_position_is_the_first_maximum(case, explorer):
 @pytest.mark.parametrize("case", CASES, ids=str)
 def test_mask_and_indices_show_the_same_position(case, explorer):
     data, f, s, row, col = case
-    explorer.set(data=data, f=f, stride=s, row=row, col=col)
+    explorer.set(data=data, f=f, stride=s, select=("output", row, col))
     x = example_input(data)
     r, c = naive_argmax(x, row * s, col * s, f)
     mask = np.zeros((f, f), dtype=int)
@@ -118,21 +121,21 @@ def test_mask_and_indices_show_the_same_position(case, explorer):
     np.testing.assert_array_equal(explorer.grid_idx.values, naive_indices(x, f, s))
     assert f"index {r}·6 + {c} = {r * 6 + c}" in explorer.headline.get_text()
     ho = (6 - f) // s + 1
-    memory = (f"the mask keeps {ho}·{ho}·{f}·{f} = {ho * ho * f * f} numbers, "
-              f"the indices {ho}·{ho} = {ho * ho}")
+    memory = (f'the mask keeps <span style="white-space:nowrap">{ho}·{ho}·{f}·{f} = {ho * ho * f * f}</span> '
+              f'numbers, the indices <span style="white-space:nowrap">{ho}·{ho} = {ho * ho}</span>')
     assert memory in explorer.caption.value
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if c[0] == "ties"], ids=str)
 def test_ties_are_marked_and_explained(case, explorer):
     data, f, s, row, col = case
-    explorer.set(data=data, f=f, stride=s, row=row, col=col)
+    explorer.set(data=data, f=f, stride=s, select=("output", row, col))
     x = example_input(data)
     window = x[row * s:row * s + f, col * s:col * s + f]
     count = int((window == window.max()).sum())
     assert count > 1, "the case must hold a tie"
-    marked = sorted((round(p.get_y() + 0.4), round(p.get_x() + 0.4))
-                    for p in explorer.tie_patches if p.get_visible())
+    tie = np.array([0xfd, 0xe9, 0xb0]) / 255
+    marked = sorted(zip(*np.nonzero(np.all(np.isclose(explorer.grid_in.colours, tie), axis=-1))))
     tied = sorted((row * s + i, col * s + j) for i, j in zip(*np.nonzero(window == window.max())))
     assert marked == [cell for cell in tied if cell != explorer.winner]
     assert explorer.winner == tied[0], "the first tied cell in row-major order wins"
@@ -141,33 +144,71 @@ def test_ties_are_marked_and_explained(case, explorer):
 
 
 def test_no_tie_no_tie_marks(explorer):
-    explorer.set(data="random", f=3, stride=3, row=0, col=0)
-    assert not any(p.get_visible() for p in explorer.tie_patches)
+    explorer.set(data="random", f=3, stride=3, select=("output", 0, 0))
+    assert explorer.ties == 1
     assert "Tie" not in explorer.caption.value
 
 
 def test_nan_propagates(explorer):
-    explorer.set(data="nan", f=3, stride=3, row=0, col=0)
+    explorer.set(data="nan", f=3, stride=3, select=("output", 0, 0))
     assert explorer.headline.get_text().startswith("output (0, 0) = nan, from input cell (1, 1)")
     assert "propagates" in explorer.caption.value
     np.testing.assert_array_equal(explorer.grid_mask.values, [[0, 0, 0], [0, 1, 0], [0, 0, 0]])
-    explorer.set(col=1)  # a window without the NaN is unaffected
+    explorer.select("output", 0, 1)  # a window without the NaN is unaffected
     assert explorer.headline.get_text().startswith("output (0, 1) = 17")
 
 
-def test_cell_sliders_follow_the_output_size():
-    ex = PositionsExplorer(f=2, stride=1, row=4, col=3)
-    assert ex.controls["row"].max == 4
+def test_selection_follows_the_output_size():
+    ex = PositionsExplorer(f=2, stride=1, select=("output", 4, 3))
+    assert highlighted(ex) == naive_argmax(POST, 4, 3, 2)
     renders = ex.renders
-    ex.controls["stride"].value = 3  # output becomes floor((6 - 2) / 3) + 1 = 2
-    assert ex.renders == renders + 1, "clamping the cell must not render twice"
-    assert (ex.controls["row"].max, ex.controls["col"].max) == (1, 1)
-    assert (ex.values()["row"], ex.values()["col"]) == (1, 1)
-    assert highlighted(ex) == naive_argmax(POST, 3, 3, 2)
-    ex.set(f=4, stride=3)  # a single window
-    assert ex.controls["row"].disabled and ex.controls["row"].max == 0
-    ex.set(f=3)
-    assert not ex.controls["row"].disabled
+    ex.controls["stride"].value = 3  # output becomes floor((6 - 2) / 3) + 1 = 2: (4, 3) is gone
+    assert ex.renders == renders + 1, "limiting the selection must not render twice"
+    assert ex.selection == ()
+    assert ex.winner is None and not ex.grid_mask.ax.get_visible()
+    assert "Click an output cell" in ex.caption.value
+
+
+def test_clicking_the_indices_selects_that_window():
+    ex = PositionsExplorer()
+    ex.click(*ex.cell_centre("output", 1, 1))
+    assert ex.selection == ("output", 1, 1)
+    assert ex.winner == naive_argmax(POST, 3, 3, 3) == (3, 5)
+    assert ex.headline.get_text() == "output (1, 1) = 19, from input cell (3, 5): index 3·6 + 5 = 23"
+    ex.click(*ex.cell_centre("output", 1, 1))  # the same cell again clears
+    assert ex.selection == ()
+    ex.click(*ex.cell_centre("output", 1, 1))
+    ex.key("Escape")
+    assert ex.selection == ()
+
+
+def test_clicking_an_input_cell_shows_the_windows_it_is_in_and_wins():
+    ex = PositionsExplorer(f=3, stride=1)
+    ex.click(*ex.cell_centre("input", 2, 0))
+    assert ex.selection == ("input", 2, 0)
+    # cell (2, 0) = 16 is in windows (0..2, 0); it is the first maximum of windows (0, 0) and (1, 0) only
+    expected = [(i, 0) for i in range(3) if naive_argmax(POST, i, 0, 3) == (2, 0)]
+    assert ex.wins == expected == [(0, 0), (1, 0), (2, 0)]
+    assert "is in 3 windows" in ex.caption.value
+    assert "wins 3 of them (orange): output (0, 0), (1, 0), (2, 0)" in ex.caption.value
+    ex.set(stride=3, select=("input", 0, 1))  # 3: in one window, not its maximum
+    assert "is in 1 window (yellow on the indices) but does not win it" in ex.caption.value
+
+
+def test_caption_keeps_formulas_on_one_line_and_explains_the_colours():
+    ex = PositionsExplorer()
+    assert '<span style="white-space:nowrap">2·6 + 0 = 12</span>' in ex.caption.value
+    assert "Colours: yellow" in ex.caption.value
+    assert "all 1 windows" not in ex.caption.value and "indices, all" not in ex.grid_idx.title.get_text()
+    ex.set(f=4, stride=3)
+    assert ex.grid_idx.title.get_text() == "indices (1×1)"
+
+
+def test_text_is_large_enough():
+    for values in ({}, {"f": 2, "stride": 1}, {"data": "nan", "f": 4, "stride": 1}):
+        ex = PositionsExplorer(**values)
+        assert ex.smallest_text_px(WIDE_WIDTH_PX) >= 13
+        assert ex.smallest_text_px(NARROW_WIDTH_PX) >= 11
 
 
 def test_figures_yield_the_posts_figures_2_and_3_and_the_explorer():
@@ -176,7 +217,8 @@ def test_figures_yield_the_posts_figures_2_and_3_and_the_explorer():
                            "03-positions-explorer"]
     assert all(isinstance(fig, Figure) for fig in found.values())
     # Figure 2: the 6x6 unpooled panel holds each window's maximum at its first position, zeros elsewhere
-    unpooled = np.asarray(found["post-figure-2-max-unpooling"].axes[-1].images[0].get_array())
+    unpooled = np.array([float(t.get_text()) for t in found["post-figure-2-max-unpooling"].axes[-1].texts
+                         if t.get_visible() and t.get_text()]).reshape(6, 6)
     expected = np.zeros((6, 6))
     for i in range(2):
         for j in range(2):
@@ -184,6 +226,7 @@ def test_figures_yield_the_posts_figures_2_and_3_and_the_explorer():
             expected[r, c] = POST[r, c]
     np.testing.assert_array_equal(unpooled, expected)
     # Figure 3: each pooled value divided by 9 over its 3x3 window
-    pooled = np.asarray(found["post-figure-3-average-unpooling"].axes[0].images[0].get_array())
-    spread = np.asarray(found["post-figure-3-average-unpooling"].axes[-1].images[0].get_array())
-    np.testing.assert_allclose(spread, np.kron(pooled / 9, np.ones((3, 3))))
+    fig3 = found["post-figure-3-average-unpooling"]
+    pooled = np.array([float(t.get_text()) for t in fig3.axes[0].texts if t.get_visible()]).reshape(2, 2)
+    spread = np.array([float(t.get_text()) for t in fig3.axes[-1].texts if t.get_visible()]).reshape(6, 6)
+    np.testing.assert_allclose(spread, np.kron(pooled / 9, np.ones((3, 3))), atol=0.006)

@@ -52,6 +52,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 from PIL import Image as PILImage
+from traitlets import TraitError
 
 __all__ = ["NARROW_WIDTH_PX", "NOTHING", "WIDE_WIDTH_PX", "Explorer"]
 
@@ -234,14 +235,24 @@ class Explorer:
         ``f`` is still 3) is applied again once the limits have followed, so
         the order of the arguments does not matter.
         """
+        rejected = {}
         for _ in range(3):
+            rejected = {}
             with self.hold():
+                self._apply_limits()
                 for name, value in values.items():
-                    self.controls[name].value = value
+                    try:
+                        self.controls[name].value = value
+                    except (ValueError, TypeError, TraitError) as error:  # not among the options (yet)
+                        rejected[name] = error
                 self._apply_limits()
             values = {name: value for name, value in values.items() if self.controls[name].value != value}
             if not values:
                 break
+        if rejected:
+            name = next(iter(rejected))
+            raise ValueError(f"{type(self).__name__}: {name} cannot be {values[name]!r} here; "
+                             f"its options are {[v for _, v in self.controls[name].options]}")
         self.refresh()
 
     def clamp(self, name, maximum):

@@ -1,104 +1,70 @@
 """Lesson 03's explorer: where each maximum sits, as a 0/1 mask and as a flat index.
 
-:class:`PositionsExplorer` lets a student pick one output cell, highlights
-its window and the winning input cell, and shows the two ways to remember
-that position side by side: the seed post's 0/1 mask of the window
-(:func:`pooling_lib.max_mask`) and the flat indices that
-``pool(..., return_indices=True)`` returns. Inputs with ties and with a NaN
-show which position wins and what a NaN does. :func:`figures` draws the
-post's Figures 2 and 3 (max- and average-unpooling).
+:class:`PositionsExplorer` lets a student click an output cell (on the
+indices grid, or its window on the input; or pick it with the "point at"
+dropdown / arrow keys): its window is highlighted on the input, its winning
+cell marked, and the two ways to remember that position are shown side by
+side: the seed post's 0/1 mask of the window (:func:`pooling_lib.max_mask`)
+and the flat index that ``pool(..., return_indices=True)`` returns.
+Clicking an input cell shows every window that contains it and which of
+them it wins. Inputs with ties and with a NaN show which position wins and
+what a NaN does. :func:`figures` draws the post's Figures 2 and 3 (max- and
+average-unpooling).
 """
 
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
 
+from ..arithmetic import windows_containing
 from ..core import max_mask, output_size, pool, unpool_avg, unpool_max
-from .base import Explorer
+from ..examples import POSITIONS_INPUTS, post_example
+from ..examples import positions_input as example_input
+from ..palette import FILLS, SELECTED_EDGE, WINNER_EDGE, window_colour
 from ..plotting import GridView, window_rectangle
-from .windows import WINDOW_COLOURS, post_example
+from ..wording import count
+from .base import NOTHING, Explorer
 
-__all__ = ["INPUTS", "PositionsExplorer", "example_input", "figures"]
+# example_input (= pooling_lib.examples.positions_input) and INPUTS stay importable from here
+# until the lessons import them from pooling_lib.examples.
+__all__ = ["PositionsExplorer", "figures"]
 
 #: The inputs a student can pick, by the name the dropdown shows.
-INPUTS = {
-    "random integers (the post's grid)": "random",
-    "ties (values above 12 cut to 12)": "ties",
-    "a NaN at (1, 1)": "nan",
-}
+INPUTS = POSITIONS_INPUTS
 
-_WINNER = "#d62728"
-_TIE = "#ff7f0e"
-_WINDOW = "#1f77b4"
+TEXT_PT = 12.5
+NUMBER_PT = 14.0
 
 
-def example_input(kind):
-    """One of the lesson's 6x6 inputs.
-
-    Parameters
-    ----------
-    kind : {'random', 'ties', 'nan'}
-        ``'random'``: the seed post's grid (:func:`post_example`);
-        ``'ties'``: the same grid with every value above 12 cut to 12, so
-        most windows hold their maximum more than once (like a saturated
-        photo); ``'nan'``: the post's grid as floats with a NaN at (1, 1).
-
-    Returns
-    -------
-    ndarray, shape (6, 6)
-        A new array (int for 'random' and 'ties', float for 'nan').
-
-    Examples
-    --------
-    >>> example_input("ties")[:2]
-    array([[ 8,  3,  7, 12, 12, 10],
-           [ 2,  2,  2, 12,  2, 12]])
-    >>> pool(example_input("nan"), 3)
-    array([[nan, 17.],
-           [14., 19.]])
-    """
-    if kind not in ("random", "ties", "nan"):
-        raise ValueError(f"kind must be 'random', 'ties' or 'nan', got {kind!r}")
-    x = post_example()
-    if kind == "ties":
-        return np.minimum(x, 12)
-    if kind == "nan":
-        x = x.astype(float)
-        x[1, 1] = np.nan
-    return x
-
-
-def _plural(n, word):
-    return f"{n} {word}{'' if n == 1 else 's'}"
+def _nowrap(text):
+    """HTML that never breaks inside ``text`` (a formula such as 2·6 + 0 = 12)."""
+    return f'<span style="white-space:nowrap">{text}</span>'
 
 
 class PositionsExplorer(Explorer):
-    """Pick an output cell; see its window, its winning position, the mask and the index.
+    """Click an output cell; see its window, its winning position, the mask and the index.
 
     Parameters
     ----------
     **values
         Starting values of the controls: ``data`` (the input: ``'random'``,
         ``'ties'`` or ``'nan'``), ``f`` (window size, 2-4), ``stride``
-        (1-3), ``row`` and ``col`` (the output cell).
+        (1-3), ``select`` (default ``("output", 0, 0)``: the first window).
 
     Attributes
     ----------
     x : ndarray, shape (6, 6)
         The input shown.
     grid_in, grid_mask, grid_idx : GridView
-        The input, the 0/1 mask of the chosen window, and the flat indices
+        The input, the 0/1 mask of the selected window, and the flat indices
         of every window's maximum.
-    winner : (int, int)
-        Input row and column of the chosen window's maximum.
-    winner_patch, window_patch, index_patch : Rectangle
-        The highlighted winning cell, the chosen window, and the chosen
-        cell in the indices grid.
-    tie_patches : list of Rectangle
-        Dashed outlines on the other cells of the window that equal its
-        maximum (the unused ones are hidden).
+    winner : (int, int) or None
+        Input row and column of the selected window's maximum (None without
+        a selected output cell).
     ties : int
-        How many cells of the chosen window hold its maximum (1: no tie).
+        How many cells of the selected window hold its maximum (1: no tie).
+    window_patch, winner_patch : Rectangle
+        The selected window's outline and its winner's outline.
 
     Examples
     --------
@@ -108,129 +74,186 @@ class PositionsExplorer(Explorer):
            [31, 23]])
     >>> ex.winner
     (2, 0)
-    >>> ex.set(data="ties", col=1)
+    >>> ex.set(data="ties", select=("output", 0, 1))
     >>> ex.winner, ex.ties
     ((0, 3), 5)
+    >>> ex.select("input", 2, 0)
+    >>> ex.wins
+    [(0, 0)]
     """
 
-    figsize = (7.0, 3.3)
-    dpi = 80
+    figsize = (7.2, 3.7)
     n = 6
     f_range = (2, 4)
     stride_range = (1, 3)
 
+    def __init__(self, **values):
+        values.setdefault("select", ("output", 0, 0))
+        super().__init__(**values)
+
     def make_controls(self):
         style = {"description_width": "initial"}
-        controls = {
+        return {
             "data": widgets.Dropdown(options=list(INPUTS.items()), value="random", description="input",
-                                      style=style),
+                                     style=style, layout=widgets.Layout(width="max-content")),
             "f": widgets.IntSlider(value=3, min=self.f_range[0], max=self.f_range[1],
-                                   description="window size f", continuous_update=True, style=style),
+                                   description="window size f", style=style),
             "stride": widgets.IntSlider(value=3, min=self.stride_range[0], max=self.stride_range[1],
-                                        description="stride s", continuous_update=True, style=style),
-            "row": widgets.IntSlider(value=0, min=0, max=self.n - 1, description="output row i",
-                                     continuous_update=True, style=style),
-            "col": widgets.IntSlider(value=0, min=0, max=self.n - 1, description="output column j",
-                                     continuous_update=True, style=style),
+                                        description="stride s", style=style),
         }
-        controls["f"].observe(self._limit_cell, names="value")
-        controls["stride"].observe(self._limit_cell, names="value")
-        return controls
 
-    def _limit_cell(self, change=None):
-        """Keep the chosen output cell inside the output (runs as soon as f or stride moves)."""
-        size = output_size(self.n, self.controls["f"].value, self.controls["stride"].value)
-        with self.hold():  # no redraw from the clamp
-            for name in ("row", "col"):
-                control = self.controls[name]
-                if control.max != size - 1:
-                    control.max = size - 1
-                control.disabled = size == 1
+    def selection_grids(self, values):
+        size = output_size(self.n, values["f"], values["stride"])
+        return {"output": (self.grid_idx.ax, (size, size)), "input": (self.grid_in.ax, (self.n, self.n))}
 
     def draw(self, fig, **values):
-        ax_in = fig.add_axes([0.01, 0.02, 0.45, 0.80])
-        ax_mask = fig.add_axes([0.50, 0.18, 0.20, 0.50])
-        ax_idx = fig.add_axes([0.75, 0.10, 0.23, 0.62])
+        ax_in = fig.add_axes([0.01, 0.02, 0.46, 0.80])
+        ax_mask = fig.add_axes([0.515, 0.14, 0.20, 0.56])
+        ax_idx = fig.add_axes([0.75, 0.06, 0.24, 0.70])
         f_max = self.f_range[1]
         out_max = max(output_size(self.n, f, s) for f in range(self.f_range[0], f_max + 1)
                       for s in range(self.stride_range[0], self.stride_range[1] + 1))
-        self.grid_in = GridView(ax_in, (self.n, self.n), cmap="Greys")
-        self.grid_mask = GridView(ax_mask, (f_max, f_max), cmap="Reds", fontsize=10)
-        self.grid_idx = GridView(ax_idx, (out_max, out_max), cmap="Greys")
+        self.grid_in = GridView(ax_in, (self.n, self.n), fontsize=NUMBER_PT)
+        self.grid_mask = GridView(ax_mask, (f_max, f_max), fontsize=NUMBER_PT)
+        self.grid_idx = GridView(ax_idx, (out_max, out_max), fontsize=NUMBER_PT)
         for view in (self.grid_in, self.grid_mask, self.grid_idx):
-            view.title.set_fontsize(10)
+            view.title.set_fontsize(TEXT_PT)
         for ax in (ax_in, ax_mask, ax_idx):
             _cell_borders(ax, self.n)
-        self.window_patch = ax_in.add_patch(window_rectangle(0, 0, 1, 1, edgecolor=_WINDOW, linewidth=2.5))
-        self.tie_patches = [ax_in.add_patch(window_rectangle(0, 0, 0.8, 0.8, edgecolor=_TIE, linewidth=2,
-                                                             linestyle="--", visible=False))
-                            for _ in range(f_max * f_max)]
-        self.winner_patch = ax_in.add_patch(window_rectangle(0, 0, 0.8, 0.8, edgecolor=_WINNER, linewidth=2.5,
-                                                             fill=True, facecolor=(0.84, 0.15, 0.16, 0.25)))
-        self.index_patch = ax_idx.add_patch(window_rectangle(0, 0, 0.84, 0.84, edgecolor=_WINNER,
-                                                             linewidth=2.5))
-        self.headline = fig.text(0.5, 0.97, "", ha="center", va="top", fontsize=11)
+        self.window_patch = ax_in.add_patch(window_rectangle(0, 0, 1, 1, edgecolor=SELECTED_EDGE,
+                                                             linewidth=4, zorder=4))
+        self.winner_patch = ax_in.add_patch(window_rectangle(0, 0, 0.8, 0.8, edgecolor=WINNER_EDGE,
+                                                             linewidth=3.5, zorder=5))
+        self.index_patch = ax_idx.add_patch(window_rectangle(0, 0, 0.84, 0.84, edgecolor=SELECTED_EDGE,
+                                                             linewidth=3.5, zorder=5))
+        self.headline = fig.text(0.5, 0.975, "", ha="center", va="top", fontsize=TEXT_PT + 0.5)
 
-    def update(self, data, f, stride, row, col):
-        self._limit_cell()
-        row, col = self.controls["row"].value, self.controls["col"].value
+    def update(self, data, f, stride, select):
         x = self.x = example_input(data)
         out, idx = pool(x, f, stride, return_indices=True)
-        mask = max_mask(x, f, stride)[row, col]
-        k = int(idx[row, col])
-        r, c = divmod(k, self.n)
-        self.winner = (r, c)
-        top, left = row * stride, col * stride
-        window = x[top:top + f, left:left + f]
-        value = out[row, col]
-
-        finite = x[np.isfinite(x)]
-        self.grid_in.show(x, vmin=0, vmax=4 * finite.max())
-        self.grid_in.ax.set_title(f"input 6×6: window ({row}, {col}) of {f}×{f}, stride {stride}",
-                                  fontsize=10)
-        self.window_patch.set_bounds(left - 0.5, top - 0.5, f, f)
-        self.winner_patch.set_xy((c - 0.4, r - 0.4))
-        # the other cells holding the same maximum (a NaN equals nothing, so it has no ties)
-        tied = [(top + i, left + j) for i, j in zip(*np.nonzero(window == value))
-                if (top + i, left + j) != (r, c)]
-        self.ties = len(tied) + 1 if np.isfinite(value) else 1
-        for patch, (i, j) in zip(self.tie_patches, tied):
-            patch.set_xy((j - 0.4, i - 0.4))
-            patch.set_visible(True)
-        for patch in self.tie_patches[len(tied):]:
-            patch.set_visible(False)
-
-        self.grid_mask.show(mask, vmin=0, vmax=1, title=f"mask of window ({row}, {col})")
-        self.grid_idx.show(idx, vmin=0, vmax=10 * self.n * self.n, title=f"indices, all {idx.size} windows")
-        self.index_patch.set_xy((col - 0.42, row - 0.42))
-        shown = "nan" if np.isnan(value) else f"{value:g}"
-        self.headline.set_text(f"output ({row}, {col}) = {shown}, from input cell ({r}, {c}): "
-                               f"index {r}·{self.n} + {c} = {k}")
-        self.caption.value = self._caption(f, idx.shape, row, col, value, r, c, k, window)
-
-    def _caption(self, f, out_shape, row, col, value, r, c, k, window):
-        ho, wo = out_shape
-        lines = []
-        if np.isnan(value):
-            lines.append(
-                f"Output ({row}, {col}) is <b>nan</b>: this window holds a NaN, and a NaN propagates "
-                f"(as in PyTorch; <code>np.nanmax</code> would silently skip it). The index points at "
-                f"the NaN, input cell ({r}, {c}).")
+        ho, wo = idx.shape
+        n = self.n
+        fills_in = np.full((n, n), FILLS["cell"], dtype=object)
+        faded_in = np.ones((n, n), bool)
+        fills_idx = np.full((ho, wo), FILLS["output"], dtype=object)
+        faded_idx = np.ones((ho, wo), bool)
+        self.winner, self.ties, self.wins = None, 1, []
+        self.grid_mask.ax.set_visible(False)
+        self.window_patch.set_visible(False)
+        self.winner_patch.set_visible(False)
+        self.index_patch.set_visible(False)
+        if select and select[0] == "output":
+            row, col = select[1:]
+            k = int(idx[row, col])
+            r, c = divmod(k, n)
+            self.winner = (r, c)
+            top, left = row * stride, col * stride
+            window = x[top:top + f, left:left + f]
+            value = out[row, col]
+            fills_in[top:top + f, left:left + f] = FILLS["selected"]
+            faded_in[top:top + f, left:left + f] = False
+            # the other cells holding the same maximum (a NaN equals nothing, so it has no ties)
+            tied = [(top + i, left + j) for i, j in zip(*np.nonzero(window == value))]
+            self.ties = len(tied) if np.isfinite(value) else 1
+            for i, j in tied:
+                fills_in[i, j] = FILLS["tie"]
+            fills_in[r, c] = FILLS["winner"]
+            self.window_patch.set_bounds(left - 0.5, top - 0.5, f, f)
+            self.window_patch.set_visible(True)
+            self.winner_patch.set_xy((c - 0.4, r - 0.4))
+            self.winner_patch.set_visible(True)
+            mask = max_mask(x, f, stride)[row, col]
+            mask_fills = np.where(mask == 1, FILLS["winner"], FILLS["cell"]).astype(object)
+            self.grid_mask.show(mask, fills=mask_fills, title=f"mask ({row}, {col})")
+            self.grid_mask.ax.set_visible(True)
+            fills_idx[row, col] = FILLS["selected"]
+            faded_idx[row, col] = False
+            self.index_patch.set_xy((col - 0.42, row - 0.42))
+            self.index_patch.set_visible(True)
+            shown = "nan" if np.isnan(value) else f"{value:g}"
+            self.headline.set_text(f"output ({row}, {col}) = {shown}, from input cell ({r}, {c}): "
+                                   f"index {r}·{n} + {c} = {k}")
+        elif select and select[0] == "input":
+            r, c = select[1:]
+            rows = windows_containing(r, n, f, stride)
+            cols = windows_containing(c, n, f, stride)
+            seen = [(int(i), int(j)) for i in rows for j in cols]
+            self.wins = [(i, j) for i, j in seen if int(idx[i, j]) == r * n + c]
+            for i, j in seen:
+                fills_idx[i, j] = FILLS["winner"] if (i, j) in self.wins else FILLS["selected"]
+                faded_idx[i, j] = False
+            fills_in[r, c] = FILLS["winner"] if self.wins else FILLS["selected"]
+            faded_in[r, c] = False
+            self.headline.set_text(f"input cell ({r}, {c}) = {_value(x[r, c])}: in {count(len(seen), 'window')}, "
+                                   f"wins {len(self.wins)}")
         else:
-            lines.append(
-                f"Output ({row}, {col}) = {value:g} is the largest number in its window (blue); it sits at "
-                f"input cell ({r}, {c}) (red), so the mask has its one 1 there and the index is "
-                f"{r}·{self.n} + {c} = {k}.")
-        if self.ties > 1:
-            lines.append(
-                f"<b>Tie</b>: {value:g} appears {self.ties} times in this window (dashed orange). The first "
-                f"in row-major order (row by row, left to right) wins. Only one cell may win: backprop sends "
-                f"the output's gradient to every cell marked 1, so marking all {self.ties} would count that "
-                f"gradient {self.ties} times.")
+            faded_in[:] = False
+            faded_idx[:] = False
+            self.headline.set_text(f"{count(ho * wo, 'window')} of {f}×{f}, stride {stride}: "
+                                   "click a cell")
+        self.grid_in.show(x, fills=fills_in, faded=faded_in, title=f"input {n}×{n}")
+        self.grid_idx.show(idx, fills=fills_idx, faded=faded_idx, title=f"indices ({ho}×{wo})")
+        self.caption.value = self._caption(f, stride, idx, out, select)
+
+    def _caption(self, f, stride, idx, out, select):
+        ho, wo = idx.shape
+        n = self.n
+        lines = []
+        if select and select[0] == "output":
+            row, col = select[1:]
+            r, c = self.winner
+            k = int(idx[row, col])
+            value = out[row, col]
+            if np.isnan(value):
+                lines.append(
+                    f"Output ({row}, {col}) is <b>nan</b>: this window holds a NaN, and a NaN propagates "
+                    f"(as in PyTorch; <code>np.nanmax</code> would silently skip it). The index points at "
+                    f"the NaN, input cell ({r}, {c}).")
+            else:
+                lines.append(
+                    f"Output ({row}, {col}) = {value:g} is the largest number in its window (yellow, black "
+                    f"outline); it sits at input cell ({r}, {c}) (orange, red outline), so the mask has its "
+                    f"one 1 there and the index is {_nowrap(f'{r}·{n} + {c} = {k}')}.")
+            if self.ties > 1:
+                lines.append(
+                    f"<b>Tie</b>: {value:g} appears {self.ties} times in this window (pale yellow). The first "
+                    f"in row-major order (row by row, left to right) wins, as in PyTorch. Only one cell may "
+                    f"win: backprop sends the output's gradient to every cell marked 1, so marking all "
+                    f"{self.ties} would count that gradient {self.ties} times.")
+        elif select and select[0] == "input":
+            r, c = select[1:]
+            rows = windows_containing(r, n, f, stride)
+            cols = windows_containing(c, n, f, stride)
+            seen = len(rows) * len(cols)
+            if not seen:
+                lines.append(f"Input cell ({r}, {c}) is in no window: stride {stride} with window {f} "
+                             "never reaches it.")
+            else:
+                won = ", ".join(f"({i}, {j})" for i, j in self.wins)
+                if seen == 1:
+                    verdict = (f"and wins it (orange): output {won}, index {_nowrap(f'{r}·{n} + {c} = {r * n + c}')}."
+                               if self.wins else "but does not win it: the window holds a larger number "
+                               "(or an earlier tie).")
+                elif self.wins:
+                    verdict = (f"and wins {len(self.wins)} of them (orange): output {won}, each with index "
+                               f"{_nowrap(f'{r}·{n} + {c} = {r * n + c}')}.")
+                else:
+                    verdict = "and wins none of them: each holds a larger number (or an earlier tie)."
+                lines.append(f"Input cell ({r}, {c}) is in {count(seen, 'window')} (yellow on the indices) "
+                             + verdict)
+        else:
+            lines.append("Click an output cell (on the indices, right) to see its window and its winner, "
+                         "or an input cell to see every window that contains it.")
         lines.append(
-            f"Memory: the mask keeps {ho}·{wo}·{f}·{f} = {ho * wo * f * f} numbers, the indices "
-            f"{ho}·{wo} = {ho * wo}; both say the same thing.")
+            f"Memory: the mask keeps {_nowrap(f'{ho}·{wo}·{f}·{f} = {ho * wo * f * f}')} numbers, the indices "
+            f"{_nowrap(f'{ho}·{wo} = {ho * wo}')}; both say the same thing.")
+        lines.append("Colours: yellow = the selected window's cells, orange with a red outline = its winner, "
+                     "pale yellow = cells tied with the winner; grey numbers are outside the selection.")
         return "<br>".join(lines)
+
+
+def _value(v):
+    return "nan" if isinstance(v, float) and np.isnan(v) else f"{v:g}"
 
 
 def _cell_borders(ax, n):
@@ -245,6 +268,7 @@ def _grid_panel(fig, rect, values, title, cmap="Blues", vmax=None, fontsize=10):
     ax = fig.add_axes(rect)
     view = GridView(ax, values.shape, cmap=cmap, fontsize=fontsize)
     view.show(values, title=title, vmin=0, vmax=vmax)
+    view.title.set_fontsize(fontsize)
     _cell_borders(ax, max(values.shape))
     return ax
 
@@ -252,12 +276,12 @@ def _grid_panel(fig, rect, values, title, cmap="Blues", vmax=None, fontsize=10):
 def _outline_windows(ax, out_shape, f, stride):
     for i in range(out_shape[0]):
         for j in range(out_shape[1]):
-            colour = WINDOW_COLOURS[2 * (i % 2) + j % 2]
+            colour = window_colour(i, j)
             ax.add_patch(window_rectangle(i * stride, j * stride, f, f, edgecolor=colour, linewidth=2.5))
 
 
 def _arrow(fig, x, y, text):
-    fig.text(x, y, f"{text}\n→", ha="center", va="center", fontsize=11)
+    fig.text(x, y, f"{text}\n→", ha="center", va="center", fontsize=12)
 
 
 def figures():
@@ -286,7 +310,7 @@ def figures():
     _outline_windows(ax, out.shape, f, f)
     for k in idx.ravel():
         r, c = divmod(int(k), x.shape[1])
-        ax.add_patch(window_rectangle(r + 0.1, c + 0.1, 0.8, 0.8, edgecolor=_WINNER, linewidth=2.5))
+        ax.add_patch(window_rectangle(r + 0.1, c + 0.1, 0.8, 0.8, edgecolor=WINNER_EDGE, linewidth=2.5))
     _arrow(fig, 0.35, 0.45, "max-pool")
     ax = _grid_panel(fig, [0.395, 0.24, 0.19, 0.40], out, "pooled 2×2", vmax=25)
     _outline_windows(ax, out.shape, 1, 1)
@@ -313,5 +337,5 @@ def figures():
     fig.suptitle("Average-unpooling spreads each value evenly over its 3×3 window", fontsize=12)
     yield "post-figure-3-average-unpooling", fig
 
-    explorer = PositionsExplorer(data="ties", row=1, col=1)
+    explorer = PositionsExplorer(data="ties", select=("output", 1, 1))
     yield "03-positions-explorer", explorer.fig
