@@ -108,6 +108,17 @@ def _matches(answer, expected, tolerance=1e-3):
     return bool(np.array_equal(a, e))
 
 
+#: Options, answer box and buttons as large as the question (the widgets' default is 13 px).
+_CSS = ("<style>.pooling-exercise .widget-radio-box label,.pooling-exercise input[type=text],"
+        ".pooling-exercise button{font-size:15px}.pooling-exercise .widget-radio-box label{line-height:1.6}</style>")
+
+
+def _box(children):
+    box = widgets.VBox([*children, widgets.HTML(_CSS)])
+    box.add_class("pooling-exercise")
+    return box
+
+
 def _say(colour, text):
     return f"<div style='color:{colour};{_FONT}'>{text}</div>"
 
@@ -209,7 +220,7 @@ class Exercise:
         self.feedback = widgets.HTML()
         self.button.on_click(lambda _: self.check(self.answer.value))
         self.answer.observe(self._on_submit, names="value")
-        self.widget = widgets.VBox([self.question, widgets.HBox([self.answer, self.button]), self.feedback])
+        self.widget = _box([self.question, widgets.HBox([self.answer, self.button]), self.feedback])
 
     def _on_submit(self, change):
         if change["new"].strip():
@@ -306,7 +317,7 @@ class Choice:
         )
         self.feedback = widgets.HTML()
         self.options.observe(self._on_pick, names="value")
-        self.widget = widgets.VBox(self._children())
+        self.widget = _box(self._children())
 
     def _children(self):
         return [self.question, self.options, self.feedback]
