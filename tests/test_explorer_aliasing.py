@@ -94,3 +94,11 @@ def test_text_is_legible(image, method):
     e = AliasingExplorer(image=image, method=method, shift=5)
     assert e.smallest_text_px(WIDE_WIDTH_PX) >= 13
     assert e.smallest_text_px(NARROW_WIDTH_PX) >= 11
+
+
+def test_caption_says_when_the_blur_footprint_is_cut_by_the_border(explorer):
+    explorer.set(image="stripes", method="blur", filter_size=4, column=3)
+    assert not explorer.clipped and "reflects" not in explorer.caption.value
+    explorer.set(column=0)
+    assert explorer.clipped and "reflects the map" in explorer.caption.value
+    assert explorer.footprint.get_bbox().bounds == (-0.5, 2.5, 4, 5)

@@ -164,6 +164,8 @@ class AliasingExplorer(Explorer):
         bottom = min(_F * r + after + _F, x.shape[0])
         right = min(_F * c + after + _F, x.shape[1])
         self.footprint.set_bounds(left - 0.5, top - 0.5, right - left, bottom - top)
+        self.clipped = (top, left) != (_F * r - before, _F * c - before) or \
+            (bottom, right) != (_F * r + after + _F, _F * c + after + _F)
         self.cell_box.set_bounds(c - 0.5, r - 0.5, 1, 1)
         self.in_title.set_text(f"input: {_NAMES[image]}, moved {shift} px to the right "
                                f"({x.shape[0]}×{x.shape[1]})")
@@ -199,7 +201,9 @@ class AliasingExplorer(Explorer):
         if method == "blur":
             lines.append(f"The outlined input cells feed the outlined output: {filter_size} dense-max windows "
                          f"under the blur's {filter_size} taps per axis" + (", i.e. plain max pooling"
-                                                                           if filter_size == 1 else "") + ".")
+                                                                           if filter_size == 1 else "")
+                         + ("; at the border the blur reflects the map, so fewer cells are outlined"
+                            if self.clipped else "") + ".")
         else:
             lines.append("The outlined input cells are the 2×2 window of the outlined output cell; "
                          "<b>followed output column</b> moves it (the curves follow it).")
