@@ -491,3 +491,133 @@ def test_train_rejects_other_models():
 def test_digits_validation(kwargs, error, match):
     with pytest.raises(error, match=match):
         load_digits_split(**kwargs)
+
+
+# ---------------------------------------------------------------- shifts
+def test_shift_images_hand_computed():
+    x = np.arange(1, 10).reshape(1, 3, 3, 1)
+    np.testing.assert_array_equal(shift_images(x, 1, 0)[0, :, :, 0], [[0, 0, 0], [1, 2, 3], [4, 5, 6]])
+    np.testing.assert_array_equal(shift_images(x, 0, -1)[0, :, :, 0], [[2, 3, 0], [5, 6, 0], [8, 9, 0]])
+    np.testing.assert_array_equal(shift_images(x, -2, 2)[0, :, :, 0], [[0, 0, 7], [0, 0, 0], [0, 0, 0]])
+    np.testing.assert_array_equal(shift_images(x, 0, 0), x)
+    assert shift_images(x.astype(np.float32), 1, 1).dtype == np.float32
+    x_copy = x.copy()
+    shift_images(x, 1, 1)
+    np.testing.assert_array_equal(x, x_copy)
+
+
+@pytest.mark.parametrize("args, error, match", [
+    ((np.zeros((3, 3, 1)), 1, 0), ValueError, r"x must be a batch of shape \(m, h, w, c\), got shape \(3, 3, 1\)"),
+    ((np.zeros((1, 3, 3, 1)), 3, 0), ValueError, "dy must be below the image height 3, got 3"),
+    ((np.zeros((1, 3, 3, 1)), 0, 3), ValueError, "dx must be below the image width 3, got 3"),
+    ((np.zeros((1, 3, 3, 1)), -3, 0), ValueError, "dy must be a .* integer, got -3"),
+    ((np.zeros((1, 3, 3, 1)), 0.5, 0), TypeError, "dy must be an integer, got 0.5"),
+])
+def test_shift_images_validation(args, error, match):
+    with pytest.raises(error, match=match):
+        shift_images(*args)
+
+
+def edge_model():
+    """Predicts 1 when the convolution (which reads only pixels 1..6 of each axis) sees anything, else 0."""
+    model = TinyCNN("max", n_filters=1, seed=0)
+    model.params["conv_w"][...] = 0.0
+    model.params["conv_w"][1, 1, 0, 0] = 1.0     # each 3x3 patch's centre: pixels 1..6 of the 8x8 image
+    model.params["dense_w"][...] = 0.0
+    model.params["dense_w"][:, 1] = 1.0
+    model.params["dense_b"][...] = 0.0
+    model.params["dense_b"][0] = 0.5
+    return model
+
+
+def test_shift_consistency_hand_computed():
+    model = edge_model()
+    x = np.zeros((2, 8, 8, 1))
+    x[0, 3, 0, 0] = 1.0   # column 0: invisible (class 0); right shift -> column 1, visible: class 1
+    x[1, 3, 3, 0] = 1.0   # in the middle: every 1-px shift keeps it visible (class 1)
+    np.testing.assert_array_equal(model.predict(x), [0, 1])
+    # image 0 keeps its class under up, down and left (3 of 4); image 1 under all four
+    assert shift_consistency(model, x) == (3 + 4) / 8
+    # 3-px shifts: image 0 right -> column 3 (visible, changes); image 1 up -> row 0 and left -> column 0
+    # (invisible, both change), down -> row 6 and right -> column 6 (still visible)
+    assert shift_consistency(model, x, shifts=(3,)) == (3 + 2) / 8
+    assert shift_consistency(model, x, shifts=(1, 3)) == (7 + 5) / 16
+
+
+def test_shift_consistency_matches_a_naive_loop(digits):
+    model = TinyCNN("max", seed=0)
+    train(model, digits.x_train[:200], digits.y_train[:200], epochs=2)
+    x = digits.x_test[:40]
+    base = [model.predict(x[n:n + 1])[0] for n in range(len(x))]
+    same = 0
+    for n in range(len(x)):
+        for dy, dx in ((-1, 0), (1, 0), (0, -1), (0, 1)):
+            moved = np.zeros((1, 8, 8, 1))
+            for i in range(8):
+                for j in range(8):
+                    if 0 <= i - dy < 8 and 0 <= j - dx < 8:
+                        moved[0, i, j] = x[n, i - dy, j - dx]
+            same += model.predict(moved)[0] == base[n]
+    assert shift_consistency(model, x) == same / (4 * len(x))
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"model": {}}, TypeError, "model must be a TinyCNN, got dict"),
+    ({"shifts": 1}, TypeError, r"shifts must be a sequence of pixel counts such as \(1,\), got 1"),
+    ({"shifts": ()}, ValueError, r"shifts must hold at least one pixel count, got \(\)"),
+    ({"shifts": (0,)}, ValueError, "shifts must be a positive integer, got 0"),
+    ({"x": np.zeros((2, 7, 7, 1))}, ValueError, r"x must have images of shape \(8, 8, 1\)"),
+])
+def test_shift_consistency_validation(kwargs, error, match):
+    args = {"model": TinyCNN(), "x": IMAGES, "shifts": (1,)}
+    args.update(kwargs)
+    with pytest.raises(error, match=match):
+        shift_consistency(args["model"], args["x"], args["shifts"])
+
+
+# ---------------------------------------------------------------- comparison
+def small_digits(digits):
+    return Digits(digits.x_train[:120], digits.y_train[:120], digits.x_test[:60], digits.y_test[:60])
+
+
+def test_compare_downsampling_runs_are_what_train_gives(digits):
+    data = small_digits(digits)
+    result = compare_downsampling(["mean", ("conv", "gap")], seeds=[0, 3], data=data, epochs=2, lr=0.02)
+    assert isinstance(result, Comparison)
+    assert [(r.method, r.head, r.seed) for r in result.runs] == [
+        ("mean", "dense", 0), ("mean", "dense", 3), ("conv", "gap", 0), ("conv", "gap", 3)]
+    for run in result.runs:
+        model = TinyCNN(run.method, head=run.head, seed=run.seed)
+        train(model, data.x_train, data.y_train, epochs=2, seed=run.seed, lr=0.02)
+        assert run.params == model.n_params
+        assert run.accuracy == evaluate(model, data.x_test, data.y_test)
+        assert run.consistency == shift_consistency(model, data.x_test)
+        assert run.seconds > 0
+    summary = result.summary()
+    assert [(s.method, s.head) for s in summary] == [("mean", "dense"), ("conv", "gap")]
+    first = summary[0]
+    accs = [r.accuracy for r in result.runs[:2]]
+    assert first.accuracy_mean == pytest.approx(sum(accs) / 2)
+    assert (first.accuracy_min, first.accuracy_max) == (min(accs), max(accs))
+    text = str(result)
+    assert text.splitlines()[0] == "mean over 2 seeds (min to max)"
+    assert "kept under 1-px shifts" in text and "s per run" in text
+    assert len(text.splitlines()) == 4
+    assert "s per run" not in result.table(seconds=False)
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"methods": ["min"]}, ValueError, r"method must be one of \('max', 'mean', 'blur', 'conv'\), got 'min'"),
+    ({"methods": [("max", "flat")]}, ValueError, r"head must be one of \('dense', 'gap'\), got 'flat'"),
+    ({"methods": [3]}, TypeError, "each method must be a downsampling name or a .* pair, got 3"),
+    ({"methods": []}, ValueError, r"methods must name at least one method, got \[\]"),
+    ({"seeds": []}, ValueError, "seeds must hold at least one seed, got none"),
+    ({"seeds": [-1]}, ValueError, "seeds must be a non-negative integer, got -1"),
+    ({"data": (1, 2)}, TypeError, "data must be a Digits tuple .*, got tuple"),
+    ({"shifts": ()}, ValueError, "shifts must hold at least one pixel count"),
+])
+def test_compare_downsampling_validation(kwargs, error, match):
+    args = {"methods": ["max"], "seeds": [0], "epochs": 1}
+    args.update(kwargs)
+    with pytest.raises(error, match=match):
+        compare_downsampling(**args)
