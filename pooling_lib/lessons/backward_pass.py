@@ -136,6 +136,8 @@ def _grad_middle():
         misconceptions={float(written): "that is what MaxUnpool2d writes; the backward pass adds the gradient "
                                         "of every window whose winner the middle cell is."},
         hint="how many 3×3 windows with stride 1 fit in a 5×5 grid, and how many of them contain the middle?",
+        explanation=f"All {idx.size} windows ({idx.shape[0]} × {idx.shape[1]}) contain the middle and pick it (everything else is "
+                    f"0), so it receives {idx.size} gradients of 1, added: {right:.0f}.",
     )
 
 
@@ -150,6 +152,8 @@ def _first_row():
         misconceptions=[(undivided, "those count the windows that contain each cell; each window shares its "
                                     "gradient out as quarters.")],
         hint="count the windows that contain each cell of the top row; each gives a quarter.",
+        explanation=f"The top row's cells lie in {', '.join(f'{v:.0f}' for v in undivided)} windows; each window "
+                    f"hands back 1/4: {', '.join(f'{v:g}' for v in right)}.",
     )
 
 

@@ -93,6 +93,9 @@ def _flat_indices():
         expected=right, misconceptions=wrong,
         hint=f"g is {g.shape[1]} wide, so cell (r, c) has index {g.shape[1]}r + c; on a tie the first cell, "
              "row by row, wins.",
+        explanation="Winners (row, column): "
+                    + ", ".join(str((int(r), int(c))) for r, c in zip(rows.ravel(), cols.ravel()))
+                    + f"; index = row · {g.shape[1]} + column, and on a tie the first cell met row by row.",
     )
 
 
@@ -126,6 +129,8 @@ def _mask_mb():
                                                 f"the mask holds f·f = {f * f} entries per output.",
                         sizes["input"] / 1e6: "that is the float32 input itself."},
         hint=f"outputs = {m} · ho · wo · {c}; the mask has f·f = {f * f} entries per output, 8 bytes each.",
+        explanation=f"{sizes['outputs']:,} outputs × {f * f} entries × 8 bytes = {sizes['mask'] / 1e6:.2f} MB, "
+                    f"{f * f} times the {sizes['indices'] / 1e6:.2f} MB of flat indices.",
         tolerance=1e-2,
     )
 

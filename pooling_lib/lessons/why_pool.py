@@ -360,6 +360,8 @@ def _fewer_numbers():
         expected=values[0] / values[1],
         misconceptions={2: "the pooling halves both the height and the width."},
         hint="count the numbers before (32·32·16) and after (16·16·16).",
+        explanation=f"{values[0]:,} numbers before, {values[1]:,} after: the height and the width both halve, "
+                    f"so {values[0] // values[1]} times fewer.",
     )
 
 

@@ -100,6 +100,8 @@ def _pool_grid():
         "[[a, b], [c, d]]." + _grid_html(g),
         expected=right, misconceptions=wrong,
         hint="four windows, one per 2×2 quarter; write the largest number of each.",
+        explanation="Stride 2 = window 2: the four windows tile the grid, top-left, top-right, bottom-left, "
+                    f"bottom-right, and each keeps its largest number: {right.tolist()}.",
     )
 
 
