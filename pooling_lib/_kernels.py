@@ -264,7 +264,7 @@ def mean_pool(xb, g, div, out):
 
 
 @functools.lru_cache(maxsize=64)
-def _index_plan(g, h, w, c):
+def _index_plan(g, h, w):
     """The constants of :func:`max_pool_indices` for one geometry (computed once, then reused)."""
     (ho, wo), (fh, fw), (sh, sw), (dh, dw) = g.out, g.f, g.s, g.d
     rows_at, cols_at = offsets(ho, fh, sh, dh), offsets(wo, fw, sw, dw)
@@ -284,7 +284,7 @@ def _index_plan(g, h, w, c):
     edges = g.pad != (0, 0) or g.span[0] > h or g.span[1] > w
     corner = None
     if not edges:
-        corner = np.ascontiguousarray(np.broadcast_to(rows0 * w + cols0, (1, ho, wo, c)), dtype=np.int64)
+        corner = (rows0 * w + cols0)[None].astype(np.int64)  # (1, ho, wo, 1): broadcast over channels
         corner.flags.writeable = False
     for a in (rows0, cols0):
         a.flags.writeable = False
@@ -304,7 +304,7 @@ def max_pool_indices(xb, g, out, indices, fill):
     separable = fh > 1 and fw > 1
     per = h * w * c
     is_float = xb.dtype.kind == "f"
-    rows_at, cols_at, wide, code, row_codes, col_codes, codes, rows0, cols0, edges, corner = _index_plan(g, h, w, c)
+    rows_at, cols_at, wide, code, row_codes, col_codes, codes, rows0, cols0, edges, corner = _index_plan(g, h, w)
 
     def work(a, b):
         # scratch for the biggest block, from the thread's reusable buffer
