@@ -7,13 +7,10 @@ import pytest
 from matplotlib.figure import Figure
 
 from pooling_lib import pool
-from pooling_lib.explorers.unpooling import (
-    UnpoolingExplorer,
-    example_input,
-    figures,
-    input_gradient,
-    upstream_gradient,
-)
+from pooling_lib.backprop import input_gradient, max_unpool_writes, upstream_gradient
+from pooling_lib.examples import backward_input as example_input
+from pooling_lib.explorers.base import NARROW_WIDTH_PX, WIDE_WIDTH_PX
+from pooling_lib.explorers.unpooling import UnpoolingExplorer, figures
 
 
 # ---------------------------------------------------------------- naive references
@@ -60,7 +57,7 @@ def naive_upstream(kind, x, f, s, method):
     return out
 
 
-CAPTION_SUMS = re.compile(r"sum of input gradient = ([-\d.e]+), sum of upstream gradient = ([-\d.e]+) (.)")
+PICTURE_SUMS = re.compile(r"sum of the result = ([-\d.e]+) (.) ([-\d.e]+) = sum of g")
 
 
 # ---------------------------------------------------------------- the explorer's data
@@ -101,31 +98,28 @@ def test_panels_match_naive_scatter(shared, inp, grad, method, f, s):
     np.testing.assert_array_equal(ex.grid.values, x)
     np.testing.assert_allclose(ex.upstream.values, g)
     np.testing.assert_allclose(ex.heat.values, dx)
-    # one outline per window on the input and per cell on the pooled grid
-    assert len(ex.window_lines.get_segments()) == g.size
-    assert len(ex.cell_lines.get_segments()) == g.size
+    # no window outlines without a selection: the input stays readable
+    assert ex.window_lines.get_segments() == []
     if method == "max":
         winners = {naive_winner(x, r, c, f) for _, _, r, c in naive_windows(*x.shape, f, s)}
-        rings = {(int(row), int(col)) for col, row in ex.rings.get_offsets()}
-        assert ex.rings.get_visible()
-        assert rings == winners
+        marked = {(round(seg[:4, 1].mean()), round(seg[:4, 0].mean())) for seg in ex.winner_lines.get_segments()}
+        assert marked == winners
     else:
-        assert not ex.rings.get_visible()
-    # the conservation check, in the caption and under the picture, with the naive sums
-    found = CAPTION_SUMS.search(ex.caption.value)
-    assert found, ex.caption.value
+        assert ex.winner_lines.get_segments() == []
+    # the conservation check under the picture, with the naive sums
+    found = PICTURE_SUMS.search(ex.sums.get_text())
+    assert found, ex.sums.get_text()
     assert float(found.group(1)) == pytest.approx(dx.sum(), rel=1e-3)
-    assert float(found.group(2)) == pytest.approx(g.sum(), rel=1e-3)
-    assert found.group(3) == "✓"
-    assert ex.sums.get_text().startswith(f"sum of input gradient = {found.group(1)} = ")
+    assert float(found.group(3)) == pytest.approx(g.sum(), rel=1e-3)
+    assert found.group(2) == "="
 
 
 def test_centre_example_max_adds_four_windows():
     ex = UnpoolingExplorer(input="centre", gradient="ones", method="max", f=2, stride=1)
     np.testing.assert_array_equal(ex.heat.values, [[0, 0, 0], [0, 4, 0], [0, 0, 0]])
-    assert "1 cell wins the 4 windows" in ex.caption.value
+    assert "1 cell wins the 4 windows, so 1 cell wins several." in ex.caption.value
     assert "cell (1, 1) wins 4 windows and receives 1 + 1 + 1 + 1 = 4" in ex.caption.value
-    assert "sum of input gradient = 4, sum of upstream gradient = 4" in ex.caption.value
+    assert ex.sums.get_text() == "sum of the result = 4 = 4 = sum of g"
 
 
 def test_centre_example_mean_divides_by_four():
@@ -185,10 +179,10 @@ def test_small_input_lowers_window_slider():
 def test_caption_names_method():
     ex = UnpoolingExplorer(method="mean", f=3, stride=2)
     assert "divides its gradient by f·f = 9" in ex.caption.value
-    assert "(mean; blank = 0)" in ex.heat.title.get_text()
+    assert ex.heat.title.get_text() == "∂L/∂x (mean), adds"
     ex.controls["method"].value = "max"
     assert "winning cell" in ex.caption.value
-    assert "(max; blank = 0)" in ex.heat.title.get_text()
+    assert ex.heat.title.get_text() == "∂L/∂x (max), adds"
 
 
 # ---------------------------------------------------------------- helpers
@@ -231,3 +225,97 @@ def test_figures_yield_named_matplotlib_figures():
     assert all(name.startswith("04-") for name in names)
     assert len(set(names)) == len(names)
     assert all(isinstance(fig, Figure) for _, fig in made)
+
+
+def naive_writes(x, g, f, s):
+    """MaxUnpool2d: write g at each window's winner in row-major order (the last write stays)."""
+    out = np.zeros(x.shape)
+    for i, j, r, c in naive_windows(*x.shape, f, s):
+        out[naive_winner(x, r, c, f)] = g[i, j]
+    return out
+
+
+@pytest.mark.parametrize("inp, f, s", [("random7", 3, 2), ("random7", 2, 1), ("post", 3, 1), ("centre", 2, 1)])
+def test_max_unpool_writes_where_the_gradient_adds(inp, f, s):
+    ex = UnpoolingExplorer(input=inp, f=f, stride=s, send="writes")
+    x = example_input(inp)
+    g = naive_upstream("count", x, f, s, "max")
+    np.testing.assert_allclose(ex.heat.values, naive_writes(x, g, f, s))
+    np.testing.assert_allclose(max_unpool_writes(x, g, f, s), naive_writes(x, g, f, s))
+    assert ex.heat.title.get_text() == "MaxUnpool2d(g), writes"
+    differ = int((~np.isclose(naive_writes(x, g, f, s), naive_gradient(x, g, f, s, "max"))).sum())
+    assert differ > 0
+    assert f"so {differ} cell{'s' if differ > 1 else ''} differ" in ex.caption.value
+    assert "≠" in ex.sums.get_text()
+
+
+def test_writes_is_disabled_where_it_cannot_matter():
+    ex = UnpoolingExplorer(method="mean")
+    assert ex.controls["send"].disabled
+    assert "mode is disabled: MaxUnpool2d undoes max pooling only" in ex.caption.value
+    ex.set(method="max", f=2, stride=2)  # 2x2 windows, stride 2: no window shares a winner
+    assert ex.controls["send"].disabled
+    assert "no two windows share a winner here" in ex.caption.value
+    ex.set(stride=1)
+    assert not ex.controls["send"].disabled
+
+
+def test_second_explorer_has_no_dead_control():
+    """Lesson 04's second explorer: 3x3 centre input, window 2, stride 1."""
+    ex = UnpoolingExplorer(input="centre", gradient="ones", f=2, stride=1)
+    assert [name for name, c in ex.controls.items() if c.disabled] == []
+    # strides from n - f + 1 = 2 on all give one window: the slider stops at 2
+    assert ex.controls["stride"].max == 2
+    pictures = set()
+    for stride in (1, 2):
+        ex.controls["stride"].value = stride
+        pictures.add(bytes(ex.image.value))
+    assert len(pictures) == 2
+    ex.controls["f"].value = 3  # one window covers the whole input
+    assert ex.controls["stride"].disabled
+    assert "a 3×3 window covers the whole 3×3 input" in ex.caption.value
+    assert "1 windows" not in ex.caption.value and "the 1 window" not in ex.caption.value
+    assert "the one window sends its whole gradient" in ex.caption.value
+
+
+def test_clicking_g_shows_where_its_gradient_lands():
+    ex = UnpoolingExplorer()
+    x = example_input("random7")
+    ex.click(*ex.cell_centre("output", 1, 2))
+    assert ex.selection == ("output", 1, 2)
+    winner = naive_winner(x, 2, 4, 3)
+    assert ex.landing == [winner]
+    r, c = winner
+    assert f"<b>g(1, 2) = 6</b> goes to the winner of window (1, 2), input cell ({r}, {c})" in ex.caption.value
+    assert len(ex.window_lines.get_segments()) == 1 and len(ex.dx_lines.get_segments()) == 1
+    ex.set(method="mean")
+    assert len(ex.landing) == 9
+    assert "each of the window's 9 cells gets 6/9 = 0.6667" in ex.caption.value
+    ex.key("Escape")
+    assert ex.selection == () and ex.window_lines.get_segments() == []
+
+
+def test_clicking_an_input_cell_writes_its_gradient_as_a_sum():
+    ex = UnpoolingExplorer(f=3, stride=1)
+    x = example_input("random7")
+    g = naive_upstream("count", x, 3, 1, "max")
+    dx = naive_gradient(x, g, 3, 1, "max")
+    # the cell that wins the most windows
+    wins = {}
+    for i, j, r, c in naive_windows(7, 7, 3, 1):
+        wins.setdefault(naive_winner(x, r, c, 3), []).append((i, j))
+    cell, senders = max(wins.items(), key=lambda kv: len(kv[1]))
+    assert len(senders) > 1
+    ex.click(*ex.cell_centre("input", *cell))  # on the input panel
+    assert ex.senders == senders
+    terms = " + ".join(f"g({i}, {j}) = {g[i, j]:.0f}" for i, j in senders)
+    assert f"∂L/∂x{cell} = {terms} = {dx[cell]:.0f}." in ex.caption.value.replace(", ", ", ").replace("x(", "x(")
+
+
+def test_text_is_large_enough():
+    for values in ({}, {"f": 2, "stride": 1}, {"method": "mean", "f": 3, "stride": 1},
+                   {"input": "centre", "gradient": "ones", "f": 2, "stride": 1}):
+        ex = UnpoolingExplorer(**values)
+        assert ex.smallest_text_px(WIDE_WIDTH_PX) >= 13, ex.text_sizes(WIDE_WIDTH_PX)[:2]
+        assert ex.smallest_text_px(NARROW_WIDTH_PX) >= 11, ex.text_sizes(NARROW_WIDTH_PX)[:2]
+        assert all(len(t) <= 3 for _, t in ex.text_sizes() if t.replace(".", "").isdigit())

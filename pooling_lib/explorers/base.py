@@ -27,7 +27,8 @@ Three mechanisms are declared, not programmed, by a subclass:
 
 ``selection_grids``
     A method returning ``{"input": (ax, (rows, cols)), "output": (ax, (rows, cols))}``
-    for the current values: the named axes whose cells a click selects
+    for the current values (``ax`` may be a tuple of axes showing the same grid,
+    e.g. an input and its gradient): the named axes whose cells a click selects
     (cell (r, c) drawn centred on data point x = c, y = r, as
     :class:`pooling_lib.plotting.GridView` draws it). When a subclass defines
     it, the base adds a ``"select"`` dropdown (the keyboard path to a
@@ -287,18 +288,20 @@ class Explorer:
         """
         width, height = self.fig.bbox.width, self.fig.bbox.height
         px, py = x * width, (1 - y) * height
-        for role, (ax, (rows, cols)) in self.selection_grids(self.values()).items():
-            if not ax.get_visible() or not ax.bbox.contains(px, py):
-                continue
-            cx, cy = ax.transData.inverted().transform((px, py))
-            r, c = int(np.floor(cy + 0.5)), int(np.floor(cx + 0.5))
-            if 0 <= r < rows and 0 <= c < cols:
-                return (role, r, c)
+        for role, (axes, (rows, cols)) in self.selection_grids(self.values()).items():
+            for ax in axes if isinstance(axes, (list, tuple)) else (axes,):
+                if not ax.get_visible() or not ax.bbox.contains(px, py):
+                    continue
+                cx, cy = ax.transData.inverted().transform((px, py))
+                r, c = int(np.floor(cy + 0.5)), int(np.floor(cx + 0.5))
+                if 0 <= r < rows and 0 <= c < cols:
+                    return (role, r, c)
         return NOTHING
 
     def cell_centre(self, role, row, col):
         """Where cell (row, col) of ``role`` is in the picture, as fractions (x, y) from the top left."""
         ax, _ = self.selection_grids(self.values())[role]
+        ax = ax[0] if isinstance(ax, (list, tuple)) else ax
         px, py = ax.transData.transform((col, row))
         return px / self.fig.bbox.width, 1 - py / self.fig.bbox.height
 
