@@ -157,7 +157,8 @@ def _bins():
         hint=f"Bin i runs from floor(i·{n}/{out}) to ceil((i+1)·{n}/{out}); stop is not included.",
         misconceptions=[(floor_stops, "The stops round UP: ⌈(i+1)·n/out⌉, so neighbouring bins may share "
                                       "a cell.")],
-        explanation="7/3 is not a whole number, so the bins overlap: each has 3 cells.")
+        explanation=f"{n}/{out} is not a whole number, so neighbouring bins share a cell: sizes "
+                    f"{[stop - start for start, stop in adaptive_bins(n, out)]}.")
 
 
 @exercises.add("global-shape")
@@ -169,7 +170,9 @@ def _global_shape():
         expected=global_pool(np.zeros(shape), "mean").shape,
         hint="One number per sample and channel.",
         misconceptions=[((shape[0], 1, 1, shape[3]), "That is the shape with keepdims=True: without it the "
-                                                     "two spatial axes are dropped.")])
+                                                     "two spatial axes are dropped.")],
+        explanation=f"Each of the {shape[0]} samples keeps one average per channel ({shape[3]}); the "
+                    f"{shape[1]}×{shape[2]} plane is gone.")
 
 
 @exercises.add("lp-two")
@@ -182,7 +185,9 @@ def _lp_two():
         hint="Square, add, take the square root.",
         misconceptions={float(w.sum()): "That is p = 1, the sum.",
                         float(w.max()): "That is the maximum, the limit for large p.",
-                        float(w.mean()): "That is the mean; lp_pool does not divide by the window size."})
+                        float(w.mean()): "That is the mean; lp_pool does not divide by the window size."},
+        explanation=f"√({' + '.join(str(int(v * v)) for v in w.ravel() if v)}) = {float(lp_pool(w, 2, 2)[0, 0]):g}: "
+                    f"the length of the window seen as a vector.")
 
 
 @exercises.add("pyramid-length")

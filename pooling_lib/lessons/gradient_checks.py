@@ -66,8 +66,9 @@ def _all_sum():
         hint="Count the cells that equal the maximum.",
         misconceptions={1: "That is what first, last and split hand on. The == mask marks every cell equal to "
                            "the maximum, and each gets the whole gradient."},
-        explanation="Three tied 7s each receive 1: the gradient grows from 1 to 3, which no real change of the "
-                    "input can produce.")
+        explanation=f"{int((EX_ALL == EX_ALL.max()).sum())} tied {EX_ALL.max()}s each receive the whole 1: the "
+                    f"gradient grows from 1 to {int((EX_ALL == EX_ALL.max()).sum())}, which no real change of the "
+                    f"input can produce.")
 
 
 @exercises.add("split-cell")
@@ -85,7 +86,9 @@ def _split_cell():
         misconceptions={1 / (f * f): "That is one window's share. Windows overlap with stride 1: add the "
                                      "shares of every window that contains the cell.",
                         float(f * f): "That counts windows without splitting: each window gives each of its "
-                                      f"{f * f} tied cells 1/{f * f}."})
+                                      f"{f * f} tied cells 1/{f * f}."},
+        explanation=f"{f * f} windows contain ({i}, {j}) and each gives it 1/{f * f} of its 1: "
+                    f"{f * f} · 1/{f * f} = {float(answer):g}.")
 
 
 @exercises.add("post-windows")
@@ -97,7 +100,9 @@ def _post_windows():
         expected=post_pad_windows(n, f, s)[0],
         hint="Its count is n // s + 1.",
         misconceptions={output_size(n, f, s, ceil_mode=True): "That is what it meant (ceil_mode); its code "
-                        "counts n // s + 1, one more whenever s divides n."})
+                        "counts n // s + 1, one more whenever s divides n."},
+        explanation=f"{n} // {s} + 1 = {post_pad_windows(n, f, s)[0]}, although {output_size(n, f, s)} windows "
+                    f"already fit exactly: the last one holds only padding.")
 
 
 @exercises.add("why-random-floats")

@@ -72,7 +72,9 @@ def _divisor():
         hint=f"The window starts {p} cells into the padding along each axis: how many real rows and columns "
              f"does it cover?",
         misconceptions={f * f: "That is count_include_pad=True, which counts the padding cells; False divides "
-                               "by the real cells only."})
+                               "by the real cells only."},
+        explanation=f"The window covers rows and columns −{p} to {f - p - 1}: {f - p} real ones along each axis, "
+                    f"so {f - p}·{f - p} real cells.")
 
 
 @exercises.add("dilated-count")
@@ -84,7 +86,9 @@ def _dilated_count():
         expected=output_size(n, f, s, dilation=d),
         hint=f"A dilated window spans d·(f − 1) + 1 = {d * (f - 1) + 1} cells.",
         misconceptions={output_size(n, f, s): f"That is the undilated window of {f} cells; with dilation {d} "
-                        f"it spans {d * (f - 1) + 1}."})
+                        f"it spans {d * (f - 1) + 1}."},
+        explanation=f"⌊({n} − {d * (f - 1) + 1}) / {s}⌋ + 1 = {output_size(n, f, s, dilation=d)}: the span "
+                    f"d·(f − 1) + 1 takes the place of f in the formula.")
 
 
 @exercises.add("same-as-torch")

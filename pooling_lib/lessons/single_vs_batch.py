@@ -62,7 +62,9 @@ def _pooled_shape():
         misconceptions=[((m // 2, h // 2, w // 2, c), "The batch axis is never pooled: every sample keeps "
                                                        "its place."),
                         ((m, h // 2, w // 2, c // 2), "Channels are pooled one by one, never with each "
-                                                      "other: their number stays.")])
+                                                      "other: their number stays.")],
+        explanation=f"Rows and columns halve ({h} → {h // 2}, {w} → {w // 2}); the {m} samples and {c} "
+                    f"channels stay.")
 
 
 @exercises.add("sample-one")
@@ -74,7 +76,9 @@ def _sample_one():
         expected=pool(EX_SAMPLES, 2)[1, :, :, 0],
         hint="Each window's maximum is its bottom-right cell.",
         misconceptions=[(pool(EX_SAMPLES, 2)[0, :, :, 0], "That is sample 0: samples are numbered from 0, "
-                                                          "sample 1 is the one plus 16.")])
+                                                          "sample 1 is the one plus 16.")],
+        explanation="The values grow to the right and down, so each 2×2 window's maximum is its bottom-right "
+                    "cell: 5, 7, 13, 15 for sample 0, plus 16 for sample 1.")
 
 
 @exercises.add("values")
