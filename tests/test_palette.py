@@ -29,7 +29,7 @@ def test_contrast_ratio_matches_wcag(a, b, ratio):
 
 
 def test_cvd_distance_is_colorspacious_cam02ucs():
-    red, green = np.array([1.0, 0, 0]), np.array([0, 0.5, 0])
+    red, green = np.array([1.0, 0, 0]), np.array([0, 128 / 255, 0])
     sim = cspace_convert(np.array([red, green]),
                          {"name": "sRGB1+CVD", "cvd_type": "deuteranomaly", "severity": 100}, "sRGB1")
     ucs = cspace_convert(np.clip(sim, 0, 1), "sRGB1", "CAM02-UCS")
