@@ -454,8 +454,8 @@ def pool(x, f, stride=None, *, method="max", padding=0, ceil_mode=False,
         Unknown `method`; padding over half the window; a window longer
         than the padded input; `dilation` with ``method='mean'``; a dilated
         window holding only padding cells; ``'same'`` with `ceil_mode`;
-        `return_indices`, `divisor_override` or `count_include_pad` with
-        the other method.
+        `return_indices` with ``method='mean'``; `divisor_override` with
+        ``method='max'`` (`count_include_pad` is ignored by max pooling).
     TypeError
         Non-numeric or masked `x`; non-integer window arguments; non-bool
         flags.
