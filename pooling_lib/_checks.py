@@ -43,7 +43,8 @@ def pair(value, name, minimum):
     if _is_int(value):
         value = check_int(value, name, minimum)
         return value, value
-    if isinstance(value, (tuple, list, np.ndarray)) and np.ndim(value) == 1 and len(value) == 2:
+    sequence = isinstance(value, (tuple, list)) or (isinstance(value, np.ndarray) and value.ndim == 1)
+    if sequence and len(value) == 2:
         row, col = value
         if not (_is_int(row) and _is_int(col)):
             raise TypeError(f"{name} must be an integer or a pair of integers, got {value!r}")

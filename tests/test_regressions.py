@@ -232,3 +232,13 @@ def test_unpool_max_accepts_the_largest_possible_grad():
 def test_none_is_reported_as_none(call):
     with pytest.raises(TypeError, match=r"must be a numeric array, got None"):
         call()
+
+
+@pytest.mark.parametrize("f, text", [
+    ([1, [2, 3]], "[1, [2, 3]]"),
+    (np.array(2.0), "array(2.)"),
+    (np.array([[2, 2]]), "array([[2, 2]])"),
+])
+def test_window_arguments_that_are_not_an_integer_or_a_pair_are_named(f, text):
+    with pytest.raises(TypeError, match=re.escape(f"f must be an integer or a pair of integers, got {text}")):
+        pool(np.arange(16.0).reshape(4, 4), f)
