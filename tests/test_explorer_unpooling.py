@@ -117,7 +117,7 @@ def test_panels_match_naive_scatter(shared, inp, grad, method, f, s):
 def test_centre_example_max_adds_four_windows():
     ex = UnpoolingExplorer(input="centre", gradient="ones", method="max", f=2, stride=1)
     np.testing.assert_array_equal(ex.heat.values, [[0, 0, 0], [0, 4, 0], [0, 0, 0]])
-    assert "1 cell wins the 4 windows, so 1 cell wins several." in ex.caption.value
+    assert "all 4 windows share one winning cell." in ex.caption.value
     assert "cell (1, 1) wins 4 windows and receives 1 + 1 + 1 + 1 = 4" in ex.caption.value
     assert ex.sums.get_text() == "sum of the result = 4 = 4 = sum of g"
 

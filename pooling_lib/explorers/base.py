@@ -390,7 +390,7 @@ class Explorer:
                 "outline-offset:-3px;font-weight:bold}"
                 ".pooling-explorer .widget-toggle-button{width:auto !important;padding:0 0.9em}"
                 ".pooling-explorer .widget-dropdown{width:auto}"
-                ".pooling-explorer .widget-dropdown select{width:auto;min-width:8em}"
+                ".pooling-explorer .widget-dropdown select{width:auto;min-width:8em;padding-right:2em}"
                 ".pooling-explorer .widget-label{max-width:none}</style>" % self.caption_px)
             controls = widgets.HBox(list(self.controls.values()),
                                     layout=widgets.Layout(flex_flow="row wrap"))

@@ -313,10 +313,13 @@ class UnpoolingExplorer(Explorer):
             elif shared == 0:
                 lines.append(f"<b>max</b>: each of the {grad.size} windows sends its whole gradient to its own "
                              "winning cell (the first maximum, orange on x); no two windows share a winner.")
+            elif len(flat) == 1:
+                lines.append(f"<b>max</b>: each window sends its whole gradient to its winning cell (the first "
+                             f"maximum, orange on x); all {grad.size} windows share one winning cell.")
             else:
                 lines.append(f"<b>max</b>: each window sends its whole gradient to its winning cell (the first "
-                             f"maximum, orange on x); {count(len(flat), 'cell wins', 'cells win')} the "
-                             f"{grad.size} windows, so {count(shared, 'cell wins', 'cells win')} several.")
+                             f"maximum, orange on x); {len(flat)} cells win the {grad.size} windows, so "
+                             f"{count(shared, 'cell wins', 'cells win')} several.")
                 if not select:
                     told = []
                     for cell in flat[counts > 1][np.argsort(-counts[counts > 1], kind="stable")][:3]:
