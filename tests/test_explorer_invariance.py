@@ -48,3 +48,11 @@ def test_text_is_legible():
     e = InvarianceExplorer()
     assert e.smallest_text_px() >= 13
     assert e.smallest_text_px(468) >= 11
+
+
+def test_figure_for_the_course_pictures():
+    from pooling_lib.explorers.invariance import figures
+
+    [(name, fig)] = list(figures())
+    assert name == "01-invariance-explorer"
+    assert fig.axes[0].get_title() == "shifted 1 px"

@@ -68,3 +68,11 @@ def test_text_is_legible():
     e = ReceptiveFieldExplorer(stack="(conv 3, pool 2) × 3")
     assert e.smallest_text_px() >= 13
     assert e.smallest_text_px(468) >= 11
+
+
+def test_figure_for_the_course_pictures():
+    from pooling_lib.explorers.receptive_field import figures
+
+    [(name, fig)] = list(figures())
+    assert name == "01-receptive-field-explorer"
+    assert fig.get_figwidth() == ReceptiveFieldExplorer.figsize[0]

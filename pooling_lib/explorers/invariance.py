@@ -15,7 +15,7 @@ from .base import Explorer
 from ..lessons import why_pool
 from ..lessons.why_pool import EXPLORER_DIGITS, MAX_SHIFT, shift_changes, shift_right
 
-__all__ = ["InvarianceExplorer"]
+__all__ = ["InvarianceExplorer", "figures"]
 
 _PANELS = (("conv", "conv map"), ("max", "max-pooled"), ("mean", "mean-pooled"))
 _TITLE = 14  # points: 14.9 CSS px at 1280 px wide, 11.4 at 900 px (figure 8 in wide)
@@ -103,3 +103,8 @@ class InvarianceExplorer(Explorer):
             f"conv map <b>{c['conv']}</b>, max-pooled <b>{c['max']}</b>, mean-pooled <b>{c['mean']}</b>. "
             f"{verdict} Bottom row: |shifted − unshifted| per cell (dark = unchanged)."
         )
+
+
+def figures():
+    """Yield ``("01-invariance-explorer", figure)``: digit 0 shifted by 1 px, 2x2 windows."""
+    yield "01-invariance-explorer", InvarianceExplorer(shift=1).fig

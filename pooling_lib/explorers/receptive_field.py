@@ -16,7 +16,7 @@ from ..lessons.why_pool import STACKS, input_region, layer_sizes, receptive_fiel
 from ..palette import FILLS, GRID_LINE, SELECTED_EDGE
 from .base import NOTHING, Explorer
 
-__all__ = ["ReceptiveFieldExplorer", "INPUT_CELLS"]
+__all__ = ["INPUT_CELLS", "ReceptiveFieldExplorer", "figures"]
 
 #: Input cells along the axis.
 INPUT_CELLS = 32
@@ -156,3 +156,10 @@ class ReceptiveFieldExplorer(Explorer):
             f"{seen}<br>r<sub>out</sub> = r<sub>in</sub> + (k − 1)·j<sub>in</sub>, "
             "j<sub>out</sub> = j<sub>in</sub>·s: " + "; ".join(steps) + "."
         )
+
+
+def figures():
+    """Yield ``("01-receptive-field-explorer", figure)``: (conv 3, pool 2) × 3, top cell 1 selected."""
+    explorer = ReceptiveFieldExplorer(stack="(conv 3, pool 2) × 3")
+    explorer.select("output", 0, 1)
+    yield "01-receptive-field-explorer", explorer.fig
