@@ -320,16 +320,16 @@ class UnpoolingExplorer(Explorer):
                 lines.append(f"<b>max</b>: each window sends its whole gradient to its winning cell (the first "
                              f"maximum, orange on x); {len(flat)} cells win the {grad.size} windows, so "
                              f"{count(shared, 'cell wins', 'cells win')} several.")
-                if not select:
-                    told = []
-                    for cell in flat[counts > 1][np.argsort(-counts[counts > 1], kind="stable")][:3]:
-                        r, c = divmod(int(cell), w)
-                        got = " + ".join(_number(v) for v in grad[winners == cell])
-                        verb = "receives" if not writes else "would receive (adding)"
-                        told.append(f"cell ({r}, {c}) wins {int((winners == cell).sum())} windows and {verb} "
-                                    f"{got} = {_number(dx[r, c])}")
-                    more = f"; {count(shared - 3, 'more cell wins', 'more cells win')} several" if shared > 3 else ""
-                    lines.append("; ".join(told) + more + ".")
+            if shared and not select:
+                told = []
+                for cell in flat[counts > 1][np.argsort(-counts[counts > 1], kind="stable")][:3]:
+                    r, c = divmod(int(cell), w)
+                    got = " + ".join(_number(v) for v in grad[winners == cell])
+                    verb = "receives" if not writes else "would receive (adding)"
+                    told.append(f"cell ({r}, {c}) wins {int((winners == cell).sum())} windows and {verb} "
+                                f"{got} = {_number(dx[r, c])}")
+                more = f"; {count(shared - 3, 'more cell wins', 'more cells win')} several" if shared > 3 else ""
+                lines.append("; ".join(told) + more + ".")
             if shared and writes:
                 differ = int((~np.isclose(dx, result)).sum())
                 lines.append(f"MaxUnpool2d <b>writes</b> instead of adding: where windows share a winner, the "
