@@ -329,7 +329,8 @@ def max_pool_indices(xb, g, out, indices, fill):
                 running_max([(xp[:, rs, cs], k, None)
                              for k, (rs, cs) in zip(codes, itertools.product(rows_at, cols_at))],
                             o, t, cand, greater)
-            if is_float:
+            # the largest maximum is NaN exactly when some window is: only then look for them
+            if is_float and np.isnan(np.maximum.reduce(o, axis=None)):
                 nan = np.isnan(o, out=greater[:, :ho])
                 if nan.any():
                     # NaN propagates through np.maximum; its index is the window's last NaN
@@ -343,7 +344,7 @@ def max_pool_indices(xb, g, out, indices, fill):
                 edge_indices(t, idx, rows0, cols0, wide, h, w, g.d)
             else:
                 np.add(corner, t, out=idx, dtype=np.int64)
-            if is_float:
+            if is_float and np.count_nonzero(o) < o.size:
                 # np.maximum may keep -0.0 where 0.0 came first (they compare equal):
                 # read the value of a zero maximum from the cell its index names
                 zero = np.equal(o, 0, out=greater[:, :ho])
