@@ -318,9 +318,11 @@ _STYLE = """<style>
 
 
 def _html(body):
-    from IPython.display import HTML, display
+    """Show ``body`` as an ipywidgets HTML: its links open in the same tab (an HTML output's open a new one)."""
+    import ipywidgets as widgets
+    from IPython.display import display
 
-    display(HTML(f'{_STYLE}<div class="pooling-app">{body}</div>'))
+    display(widgets.HTML(f'{_STYLE}<div class="pooling-app">{body}</div>'))
 
 
 def _nav(lesson, all_lessons):
