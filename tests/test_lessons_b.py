@@ -161,7 +161,8 @@ def naive_lp_nan_windows(x, p, f):
 
 @pytest.mark.parametrize("f", [2, 3])
 def test_nan_powers_match_the_definition(f):
-    from pooling_lib.explorers.adaptive import P_VALUES, lp_input
+    from pooling_lib.examples import lp_input
+    from pooling_lib.explorers.adaptive import P_VALUES
 
     x = lp_input(negative=True)
     expected = {p: n for p in P_VALUES if (n := naive_lp_nan_windows(x, p, f))}

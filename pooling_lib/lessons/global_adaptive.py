@@ -15,7 +15,8 @@ import numpy as np
 from ..adaptive import adaptive_bins, adaptive_pool, global_pool, lp_pool
 from ..core import pool
 from ..exercises import Choice, Exercise, ExerciseSet
-from ..explorers.adaptive import P_VALUES, lp_input
+from ..examples import lp_input
+from ..explorers.adaptive import P_VALUES  # the powers the LP explorer's slider offers
 
 __all__ = [
     "LP_WINDOW",
@@ -48,7 +49,8 @@ def nan_powers(f, negative=True):
     -------
     dict of float to int
         ``{p: number of NaN windows}`` for every ``p`` of
-        :data:`pooling_lib.explorers.adaptive.P_VALUES` with at least one.
+        :data:`pooling_lib.explorers.adaptive.P_VALUES` with at least one, on
+        :func:`pooling_lib.examples.lp_input`.
 
     Examples
     --------
