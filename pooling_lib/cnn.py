@@ -853,6 +853,30 @@ class Comparison:
     ``str(comparison)`` is the table (one line per method, means over the
     seeds with the range in brackets); :meth:`summary` gives its rows as
     :class:`MethodSummary` tuples.
+
+    Parameters
+    ----------
+    runs : iterable of Run
+        The trained models' measurements.
+    shifts : tuple of int
+        The shift distances of the consistency column.
+
+    Attributes
+    ----------
+    runs : list of Run
+    shifts : tuple of int
+
+    Examples
+    --------
+    >>> c = Comparison([Run("max", "dense", 0, 810, 0.9, 0.5, 1.0),
+    ...                 Run("max", "dense", 1, 810, 0.8, 0.7, 3.0)], (1,))
+    >>> s = c.summary()[0]
+    >>> round(s.accuracy_mean, 3), s.consistency_min, s.consistency_max, s.seconds
+    (0.85, 0.5, 0.7, 2.0)
+    >>> print(c.table(seconds=False))
+    mean over 2 seeds (min to max)
+    downsampling head  params           test accuracy    kept under 1-px shifts
+    max          dense    810   85.0% (80.0% to 90.0%)     60.0% (50.0% to 70.0%)
     """
 
     def __init__(self, runs, shifts):
