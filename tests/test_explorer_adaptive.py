@@ -277,3 +277,11 @@ def test_figures():
     figs = dict(figures())
     assert set(figs) == {"09-adaptive-explorer", "09-lp-explorer"}
     assert len(figs["09-lp-explorer"].axes) == 4
+
+
+def test_method_is_disabled_when_every_bin_is_one_cell():
+    ex = AdaptiveExplorer(n=4, out=4)
+    assert ex.controls["method"].disabled
+    assert "is disabled: output size = input size: every bin is one cell" in ex.caption.value
+    ex.set(out=3)
+    assert not ex.controls["method"].disabled

@@ -111,3 +111,9 @@ def test_every_text_is_legible_in_a_narrow_window():
     ex = BatchExplorer(m=64, f=3, stride=1, method="mean")
     assert ex.smallest_text_px(468) >= 11
     assert ex.smallest_text_px(848) >= 13
+
+
+def test_sample_slider_is_disabled_for_a_batch_of_one():
+    ex = BatchExplorer(m=1)
+    assert ex.controls["sample"].disabled
+    assert "is disabled: the batch holds one sample" in ex.caption.value

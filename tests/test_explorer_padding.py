@@ -14,6 +14,7 @@ ZEROS = CELL_STYLE["zeros"][0]
 
 # Sizes per convention, by hand (see tests/test_conventions.py for the arithmetic).
 HAND_SIZES = {
+    (6, 3, 2, 0): [2, 3, 2, 3, 4, 3],
     (5, 3, 2, 0): [2, 2, 2, 3, 3, 2],
     (32, 1, 2, 0): [16, 16, 16, 16, 17, 16],
     (32, 8, 4, 0): [7, 7, 7, 8, 9, 7],
@@ -79,19 +80,37 @@ def naive_divisors(n, f, s, p, ceil_mode, include):
     return np.multiply.outer(one, one)
 
 
-def test_opening_picture_is_n5_f3_s2():
+def test_opening_picture_is_n6_f3_s2_and_every_control_is_live():
     ex = PaddingExplorer()
-    assert ex.values() == {"case": "pick", "compare": "mixed", "n": 5, "f": 3, "stride": 2, "padding": 0,
+    assert ex.values() == {"case": "pick", "compare": "mixed", "n": 6, "f": 3, "stride": 2, "padding": 0,
                            "ceil_mode": False, "select": ()}
     assert ex.shown == ("torch", "tf-same", "post-pad")
-    assert size_texts(ex) == expected_texts(HAND_SIZES[5, 3, 2, 0])
-    # TF 'same' pads one cell each side: windows at -1, 1, 3
-    assert bar_extents(ex, ("tf-same")) == [(-1, 2), (1, 4), (3, 6)]
-    # the post's bug: a third window starting at 4, over two zero cells
-    assert bar_extents(ex, ("post-pad")) == [(0, 3), (2, 5), (4, 7)]
-    colours = cell_colours(ex, ("post-pad"))
+    assert not any(control.disabled for control in ex.controls.values())
+    assert size_texts(ex) == expected_texts(HAND_SIZES[6, 3, 2, 0])
+    ex.set(compare="mixed")
+    # PyTorch floor: the window at 4 would need cell 6, so it is dropped and cell 5 is lost
+    assert bar_extents(ex, "torch") == [(0, 3), (2, 5), (4, 7)]
+    assert ex.layouts["torch"].status[-1] == "dropped"
+    # TF 'same' pads one cell at the end: windows at 0, 2, 4
+    assert bar_extents(ex, "tf-same") == [(0, 3), (2, 5), (4, 7)]
+    # the post's bug: a fourth window starting at 6, over zero padding only
+    assert bar_extents(ex, "post-pad") == [(0, 3), (2, 5), (4, 7), (6, 9)]
+    colours = cell_colours(ex, "post-pad")
+    assert [colours[i] for i in (6, 7, 8)] == [ZEROS.lower()] * 3
+    assert "⌈6 / 2⌉ = 3" in ex.caption.value
+
+
+def test_case_n5_f3_s2():
+    ex = PaddingExplorer()
+    ex.set(case="n5f3s2")
+    assert bar_extents(ex, "tf-same") == [(-1, 2), (1, 4), (3, 6)]
+    assert bar_extents(ex, "post-pad") == [(0, 3), (2, 5), (4, 7)]
+    colours = cell_colours(ex, "post-pad")
     assert [colours[i] for i in (5, 6)] == [ZEROS.lower(), ZEROS.lower()]
     assert "⌈5 / 2⌉ = 3" in ex.caption.value
+    # floor and ceil_mode agree at n=5: the ceil_mode box is disabled, the caption says why
+    assert ex.controls["ceil_mode"].disabled
+    assert "ceil_mode counts the same windows as floor here" in ex.caption.value
 
 
 @pytest.mark.parametrize("key", list(CASES))
@@ -157,7 +176,7 @@ def test_gaps_and_the_post_code_failing():
     {"n": 5, "f": 3, "stride": 2, "padding": 1, "ceil_mode": False},
     {"n": 6, "f": 3, "stride": 2, "padding": 1, "ceil_mode": True},
     {"n": 9, "f": 4, "stride": 3, "padding": 2, "ceil_mode": True},
-    {"n": 4, "f": 2, "stride": 1, "padding": 1, "ceil_mode": False},
+    {"n": 3, "f": 2, "stride": 1, "padding": 1, "ceil_mode": False},
     {"n": 7, "f": 5, "stride": 2, "padding": 2, "ceil_mode": True},
 ])
 def test_divisor_maps_match_counting_cells(settings):
@@ -166,21 +185,21 @@ def test_divisor_maps_match_counting_cells(settings):
     n, f, s, p, c = (settings[k] for k in ("n", "f", "stride", "padding", "ceil_mode"))
     for grid, include in zip(ex.maps, (True, False)):
         full = naive_divisors(n, f, s, p, c, include)
-        assert len(full) <= 6
+        assert len(full) <= 4
         np.testing.assert_array_equal(grid.values, full)
 
 
 def test_big_divisor_maps_show_first_and_last_windows():
     ex = PaddingExplorer()
     ex.set(n=20, f=3, stride=1, padding=1, ceil_mode=False)  # 20 windows per axis
-    idx = [0, 1, 2, 17, 18, 19]
+    idx = [0, 1, 18, 19]
     assert ex.map_index.tolist() == idx
     for grid, include in zip(ex.maps, (True, False)):
         full = naive_divisors(20, 3, 1, 1, False, include)
         np.testing.assert_array_equal(grid.values, full[np.ix_(idx, idx)])
     assert all(line.get_visible() for line in ex.map_lines[0])
-    assert "windows 0–2 and 17–19" in ex.map_title.get_text()
-    ex.set(n=5)
+    assert "windows 0–1 and 18–19" in ex.map_title.get_text()
+    ex.set(n=3)  # 3 windows per axis: all shown
     assert not any(line.get_visible() for line in ex.map_lines[0])
 
 
@@ -261,7 +280,7 @@ def test_clicking_an_input_cell_highlights_every_window_that_contains_it(n, f, s
 
 
 def test_clicking_a_window_bar_shows_the_cells_it_covers_in_each_convention():
-    ex = PaddingExplorer()  # n=5, f=3, s=2: PyTorch, TF 'same', the post
+    ex = PaddingExplorer(n=5)  # n=5, f=3, s=2: PyTorch, TF 'same', the post
     ex.click(*ex.cell_centre("output", 0, 1))
     assert ex.selection == ("output", 0, 1)
     assert ex.highlighted == {"torch": [1], "tf-same": [1], "post-pad": [1]}
@@ -285,18 +304,21 @@ def test_clicking_a_window_bar_shows_the_cells_it_covers_in_each_convention():
 
 
 def test_faded_windows_are_outlines_while_one_is_pointed_at():
-    ex = PaddingExplorer()
+    ex = PaddingExplorer(n=5)
     ex.select("output", 0, 0)
     faces = ex.bars[0].get_facecolors()
     assert faces[0][3] == 1 and faces[1][3] == 0
 
 
 def test_legend_lists_only_what_is_drawn():
-    ex = PaddingExplorer()
+    ex = PaddingExplorer(n=5)
     ax, items = ex.legend
     shown = {key for key, (swatch, label) in items.items() if label.get_visible()}
     # n=5, f=3, s=2: kept and partial windows; TF's ignored padding and the post's zeros
     assert shown == {"kept", "partial", "ignored", "zeros"}
+    ex.set(n=6)  # now PyTorch drops a window (cell 5 lost) and the post's 4th starts in the padding
+    shown = {key for key, (swatch, label) in items.items() if label.get_visible()}
+    assert shown == {"kept", "partial", "dropped", "in-padding", "uncovered", "ignored", "zeros", "overhang"}
     ex.set(case="n32f1s2")
     shown = {key for key, (swatch, label) in items.items() if label.get_visible()}
     assert shown == {"kept", "dropped-in-padding", "uncovered", "overhang"}  # the 17th window reads cell 32
@@ -313,7 +335,7 @@ def test_picking_a_case_in_the_dropdown_redraws_once():
 def test_padding_is_disabled_for_a_one_cell_window():
     ex = PaddingExplorer(f=1)
     assert ex.controls["padding"].disabled
-    assert "PyTorch padding p” is disabled: a window of 1 cell takes no padding" in ex.caption.value
+    assert "is disabled: a window of 1 cell takes no padding" in ex.caption.value
 
 
 @pytest.mark.parametrize("case", list(CASES))

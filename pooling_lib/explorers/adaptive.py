@@ -87,6 +87,8 @@ class AdaptiveExplorer(Explorer):
     figsize = FIGSIZE
     #: the output size is at most the input size
     limits = {"out": lambda v: v["n"]}
+    inactive = {"method": lambda v: "output size = input size: every bin is one cell, so max and mean agree"
+                if v["out"] == v["n"] else None}
 
     def __init__(self, **values):
         select = values.pop("select", ("output", 1, 1))

@@ -68,6 +68,7 @@ class BatchExplorer(Explorer):
     m_max = SIZES[-1]
     #: the sample shown is one of the batch's m samples
     limits = {"sample": lambda v: v["m"] - 1}
+    inactive = {"sample": lambda v: "the batch holds one sample" if v["m"] == 1 else None}
 
     def make_controls(self):
         style = {"description_width": "initial"}

@@ -20,6 +20,7 @@ from matplotlib.collections import PolyCollection
 from matplotlib.colors import to_rgba
 from matplotlib.ticker import MaxNLocator
 
+from ..core import output_size
 from ..conventions import CONVENTIONS, compare as compare_conventions, divisor_map
 from ..palette import (FADED_ALPHA, FADED_INK, FILLS, GRID_LINE, INK, PADDING_HATCH, SELECTED_EDGE,
                        WINDOW_OUTLINES, WINNER_EDGE)
@@ -89,12 +90,12 @@ CELL_STYLE = {
 _PAD_KIND = {"torch": "torch", "torch-ceil": "torch", "tf-valid": "ignored", "tf-same": "ignored",
              "post-pad": "zeros", "post-pad-meant": "ignored"}
 
-FIGSIZE = (6.4, 7.6)
+FIGSIZE = (6.4, 7.5)
 #: Font size (pt) of every text: 11 CSS px when the picture is shown 468 px wide (a 900-px window).
 FONT = 11 * 72 * FIGSIZE[0] / NARROW_WIDTH_PX
 
 _N_MAX = 32
-_MAP_SIDE = 6  # the divisor maps show at most 6 x 6 windows (the first and last 3 per axis)
+_MAP_SIDE = 4  # the divisor maps show at most 4 x 4 windows (the first and last 2 per axis)
 _CELL_TOP, _CELL_BOTTOM = -0.30, 0.02  # a strip's cells, relative to its row
 _BAR_TOP, _BAR_BOTTOM = 0.06, 0.46  # its window bars
 _LEGEND_ROWS = 5
@@ -154,14 +155,16 @@ class PaddingExplorer(Explorer):
 
     Notes
     -----
-    The opening picture is the case n=5, window 3, stride 2, comparing
-    PyTorch, TF 'same' and the post.
+    The opening picture is n=6, window 3, stride 2, comparing PyTorch
+    (2 windows: floor drops the third), TF 'same' (3) and the post (4: the
+    fourth starts in the padding); every control changes it (at n=5
+    ceil_mode would not).
 
     Examples
     --------
     >>> ex = PaddingExplorer()
     >>> {name: lay.size for name, lay in ex.layouts.items()}
-    {'torch': 2, 'torch-ceil': 2, 'tf-valid': 2, 'tf-same': 3, 'post-pad': 3, 'post-pad-meant': 2}
+    {'torch': 2, 'torch-ceil': 3, 'tf-valid': 2, 'tf-same': 3, 'post-pad': 4, 'post-pad-meant': 3}
     >>> ex.shown
     ('torch', 'tf-same', 'post-pad')
     >>> ex.set(case="n32f1s2")
@@ -175,7 +178,12 @@ class PaddingExplorer(Explorer):
     figsize = FIGSIZE
     #: the window fits the input; PyTorch's padding is at most half the window
     limits = {"f": lambda v: v["n"], "padding": lambda v: v["f"] // 2}
-    inactive = {"padding": lambda v: "a window of 1 cell takes no padding" if v["f"] < 2 else None}
+    inactive = {
+        "padding": lambda v: "a window of 1 cell takes no padding" if v["f"] < 2 else None,
+        "ceil_mode": lambda v: None if (output_size(v["n"], v["f"], v["stride"], v["padding"], True)
+                                        != output_size(v["n"], v["f"], v["stride"], v["padding"], False))
+        else "ceil_mode counts the same windows as floor here, so the divisor maps are the same",
+    }
 
     def make_controls(self):
         style = {"description_width": "initial"}
@@ -186,7 +194,7 @@ class PaddingExplorer(Explorer):
             "compare": widgets.Dropdown(options=[(label, key) for key, (label, _) in GROUPS.items()],
                                         value="mixed", description="compare", style=style,
                                         layout=widgets.Layout(width="max-content")),
-            "n": widgets.IntSlider(value=5, min=1, max=_N_MAX, description="input length n",
+            "n": widgets.IntSlider(value=6, min=1, max=_N_MAX, description="input length n",
                                    continuous_update=True, style=style),
             "f": widgets.IntSlider(value=3, min=1, max=_N_MAX, description="window f",
                                    continuous_update=True, style=style),
@@ -289,13 +297,13 @@ class PaddingExplorer(Explorer):
         self.title = fig.text(0.5, 1 - 0.2 / h, "", ha="center", va="center", fontsize=FONT)
 
         # from the top, in inches: title 0.42, strips 2.75, their axis 0.55, legend 1.25, maps' title 0.75,
-        # the maps' own titles 0.3, the maps 1.75
+        # the maps' own titles 0.3, the maps 1.4
         legend_top = 1 - (0.42 + strips_h + 0.6) / h
         self.legend = self._draw_legend(fig, legend_top, 1.2 / h)
-        side = 1.75
+        side = 1.4
         map_y = 0.02
-        ax_in = fig.add_axes([0.1, map_y, side / fig.get_figwidth(), side / h])
-        ax_ex = fig.add_axes([0.6, map_y, side / fig.get_figwidth(), side / h])
+        ax_in = fig.add_axes([0.14, map_y, side / fig.get_figwidth(), side / h])
+        ax_ex = fig.add_axes([0.64, map_y, side / fig.get_figwidth(), side / h])
         grid = (_MAP_SIDE, _MAP_SIDE)
         self.maps = (GridView(ax_in, grid, cmap="Oranges", fontsize=FONT),
                      GridView(ax_ex, grid, cmap="Oranges", fontsize=FONT))
