@@ -84,3 +84,10 @@ def test_misconception_messages(name, wrong, words):
 
 def test_padded_sum_accepts_two_decimals():
     assert lesson.exercise("padded-sum").check("5.44")
+
+
+def test_refusals():
+    with pytest.raises(ValueError, match="method must be 'max' or 'mean', got 'lp'"):
+        lesson.conserves_total((4, 4), 2, method="lp")
+    with pytest.raises(ValueError, match="size must be an integer >= 1, got 0"):
+        lesson.output_sizes_pooling_to(0, 2)

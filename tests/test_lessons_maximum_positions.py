@@ -48,3 +48,8 @@ def test_last_winner_helper_by_hand():
 def test_grids_are_shown_in_the_questions():
     assert "[[3 1 0 1]" in lesson.exercise("flat-indices").question.value
     assert "[[5 7 0 0]" in lesson.exercise("tie-index").question.value
+
+
+def test_record_sizes_refuses_a_shape_without_four_axes():
+    with pytest.raises(ValueError, match="shape must be \\(m, h, w, c\\), got \\(6, 6\\)"):
+        lesson.record_sizes((6, 6), 2)

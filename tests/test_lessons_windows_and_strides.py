@@ -71,3 +71,10 @@ def test_pool_grid_mean_answer_is_named():
 
 def test_the_grid_is_shown_in_the_question():
     assert "[[4 5 7 9]" in lesson.exercise("pool-grid").question.value
+
+
+def test_refusals():
+    with pytest.raises(ValueError, match="cell must be a \\(row, col\\) inside the 6×6 grid, got \\(6, 0\\)"):
+        lesson.wins(post_example(), 3, 1, (6, 0))
+    with pytest.raises(ValueError, match="shape must be \\(rows, cols\\), got \\(6,\\)"):
+        lesson.coverage((6,), 3, 1)

@@ -71,6 +71,8 @@ def conserves_total(shape, f, stride=None, method="mean", **options):
     >>> conserves_total((5, 5), 3, 2, padding=1, method="max")
     True
     """
+    if method not in ("max", "mean"):
+        raise ValueError(f"method must be 'max' or 'mean', got {method!r}")
     if method == "max":
         return True
     real, divisor = window_cells(shape, f, stride, **options)
@@ -87,6 +89,8 @@ def output_sizes_pooling_to(size, f, stride=None, up_to=None):
     >>> output_sizes_pooling_to(2, 3, 2)
     [5, 6]
     """
+    if not isinstance(size, (int, np.integer)) or isinstance(size, bool) or size < 1:
+        raise ValueError(f"size must be an integer >= 1, got {size!r}")
     stride = f if stride is None else stride
     up_to = up_to or (size + 1) * stride + f
     return [n for n in range(f, up_to + 1) if output_size(n, f, stride) == size]

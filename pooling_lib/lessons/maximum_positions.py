@@ -39,6 +39,8 @@ def record_sizes(shape, f, stride=None, itemsize=4, index_itemsize=8):
     >>> record_sizes((1, 4, 4, 1), 2)
     {'outputs': 4, 'input': 64, 'mask': 128, 'mask_temporary': 16, 'indices': 32}
     """
+    if len(shape) != 4:
+        raise ValueError(f"shape must be (m, h, w, c), got {shape!r}")
     m, h, w, c = shape
     stride = f if stride is None else stride
     outputs = m * output_size(h, f, stride) * output_size(w, f, stride) * c

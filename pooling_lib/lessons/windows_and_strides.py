@@ -31,6 +31,8 @@ def coverage(shape, f, stride, padding=0, ceil_mode=False, dilation=1):
     >>> coverage((1, 5), (1, 3), 1)
     array([[1, 2, 3, 2, 1]])
     """
+    if len(shape) != 2:
+        raise ValueError(f"shape must be (rows, cols), got {shape!r}")
     f = (f, f) if np.isscalar(f) else tuple(f)
     stride = (stride, stride) if np.isscalar(stride) else tuple(stride)
     per_axis = [np.array([windows_containing(q, n, fa, sa, padding, ceil_mode, dilation).size for q in range(n)])
@@ -46,8 +48,11 @@ def wins(x, f, stride, cell):
     >>> wins(post_example(), 3, 1, (3, 5))
     [(1, 3), (2, 3), (3, 3)]
     """
+    x = np.asarray(x)
+    if len(cell) != 2 or not all(0 <= int(v) < n for v, n in zip(cell, x.shape[:2])):
+        raise ValueError(f"cell must be a (row, col) inside the {x.shape[0]}×{x.shape[1]} grid, got {cell!r}")
     _, idx = pool(x, f, stride, return_indices=True)
-    flat = cell[0] * np.asarray(x).shape[1] + cell[1]
+    flat = cell[0] * x.shape[1] + cell[1]
     return [tuple(int(v) for v in p) for p in np.argwhere(idx == flat)]
 
 
