@@ -265,8 +265,10 @@ class JupyterServer:
     Use as a context manager. ``url(path)`` gives a URL with the token.
     """
 
-    def __init__(self, root=ROOT, log_dir=None, python=sys.executable, extra_args=()):
+    def __init__(self, root=ROOT, log_dir=None, python=sys.executable, extra_args=(), folders=COPIED_FOLDERS,
+                 log_name="jupyter-server.log"):
         self.source = Path(root)
+        self.folders, self.log_name = tuple(folders), log_name
         self.extra_args = list(extra_args)
         self.python = python
         self.port = free_port()
@@ -280,7 +282,7 @@ class JupyterServer:
         self._tmp = Path(tempfile.mkdtemp(prefix="pooling-classroom-"))
         self.root = self._tmp / "course"
         self.root.mkdir()
-        for name in COPIED_FOLDERS:
+        for name in self.folders:
             if (self.source / name).is_dir():
                 shutil.copytree(self.source / name, self.root / name,
                                 ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
@@ -304,7 +306,7 @@ class JupyterServer:
             cmd.append("--allow-root")
         cmd += self.extra_args
         self.log_dir.mkdir(parents=True, exist_ok=True)
-        self.log_path = self.log_dir / "jupyter-server.log"
+        self.log_path = self.log_dir / self.log_name
         self._log = open(self.log_path, "w")
         self.proc = subprocess.Popen(cmd, stdout=self._log, stderr=subprocess.STDOUT, env=env,
                                      cwd=self.root)
@@ -415,14 +417,20 @@ _KERNEL_STATUS = """() => {
 }"""
 
 
-def open_notebook(page, server, notebook, timeout=60):
+def open_notebook(page, server, notebook, timeout=60, relpath=None):
     """Open ``notebook`` in JupyterLab; wait until every cell is on the page and the kernel is idle.
 
     JupyterLab attaches a long notebook's cells a few at a time; the check of
-    what the saved file shows must wait for all of them.
+    what the saved file shows must wait for all of them. ``relpath`` (a path
+    under the server's root) opens a notebook outside ``notebooks/``.
     """
-    cells = len(json.loads((server.root / "notebooks" / Path(notebook).name).read_text(encoding="utf-8"))["cells"])
-    page.goto(server.lab_url(notebook))
+    if relpath is None:
+        path, url = server.root / "notebooks" / Path(notebook).name, server.lab_url(notebook)
+    else:
+        path = server.root / relpath
+        url = server.url(f"/lab/workspaces/{Path(relpath).stem}/tree/{Path(relpath).as_posix()}", reset="")
+    cells = len(json.loads(path.read_text(encoding="utf-8"))["cells"])
+    page.goto(url)
     page.wait_for_function(
         "(n) => document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell')"
         ".length >= n", arg=cells, timeout=timeout * 1000)
