@@ -4,8 +4,8 @@ For each of the three notebooks: open it in JupyterLab in chromium at a
 1280-px-wide window, run all cells, then for every explorer on the page:
 
 * measure the picture's rendered width and check that it fills the output
-  area (it scales with the notebook), that it carries about twice the pixels
-  it is shown with (crisp at device pixel ratio 2), and that its smallest
+  area (it scales with the notebook), that it is crisp at device pixel ratio
+  2 (SVG, or a PNG of twice the pixels it is shown with), and that its smallest
   text, as the explorer's own :meth:`~pooling_lib.explorers.base.Explorer.smallest_text_px`
   computes it for the measured width, is at least 13 CSS px; the caption's
   font at least 13 px;
@@ -101,11 +101,15 @@ def build(call, classes):
 def check_legible(page, view, model, width, where, screenshots, tag):
     state = view.img.evaluate(_IMG_STATE)
     assert state["width"] >= 0.95 * state["parent"], f"{where}: the picture does not fill the output ({state})"
-    assert state["natural"] >= 1.9 * state["width"], (
-        f"{where}: {state['natural']} px PNG shown {state['width']:.0f} px wide: not crisp at device pixel ratio 2")
+    if model.image_format == "svg":  # vector: crisp at any size and device pixel ratio
+        assert bytes(model.image.value).lstrip().startswith(b"<?xml"), f"{where}: not an SVG picture"
+    else:
+        assert state["natural"] >= 1.9 * state["width"], (
+            f"{where}: {state['natural']} px PNG shown {state['width']:.0f} px wide: not crisp at device pixel "
+            "ratio 2")
     smallest = model.smallest_text_px(state["width"])
     print(f"{where} at {width} px: picture {state['width']:.0f} CSS px wide, smallest text {smallest:.1f} px, "
-          f"PNG {state['natural']} px")
+          f"{model.image_format.upper()}")
     assert smallest >= SMALLEST[width], (
         f"{where} at {width} px: smallest text {smallest:.1f} CSS px < {SMALLEST[width]} "
         f"({model.text_sizes(state['width'])[:3]})")
