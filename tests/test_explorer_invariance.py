@@ -56,3 +56,25 @@ def test_figure_for_the_course_pictures():
     [(name, fig)] = list(figures())
     assert name == "01-invariance-explorer"
     assert fig.axes[0].get_title() == "shifted 1 px"
+
+
+def test_clicking_a_pooled_cell_outlines_its_window_everywhere():
+    e = InvarianceExplorer(shift=1, f=2)
+    assert not any(rect.get_visible() for _, rect, _ in e.outlines)
+    e.click(*e.cell_centre("output", 3, 4))
+    assert e.selection == ("output", 3, 4)
+    for col, rect, inner in e.outlines:
+        size = 2 if col == 1 else 1
+        assert rect.get_visible() and inner.get_visible()
+        assert rect.get_xy() == (4 * size - 0.5, 3 * size - 0.5) and rect.get_width() == size
+    maps = why_pool.shift_changes(why_pool.digit(0), 1, 2)["maps"]
+    assert "rows 6-7, columns 8-9" in e.caption.value
+    assert f"max {maps['max'][0][3, 4]:.2f} → {maps['max'][1][3, 4]:.2f}" in e.caption.value
+    e.key("Escape")
+    assert e.selection == () and not any(rect.get_visible() for _, rect, _ in e.outlines)
+
+
+def test_selection_follows_the_window_size():
+    e = InvarianceExplorer(f=4)
+    options = [v for _, v in e.controls["select"].options]
+    assert ("output", 2, 2) in options and ("output", 3, 0) not in options  # 14 // 4 = 3 cells per axis

@@ -10,8 +10,10 @@ unshifted map (|shifted - unshifted|), with the relative change
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib.patches import Rectangle
 
-from .base import Explorer
+from ..palette import SELECTED_EDGE
+from .base import NOTHING, Explorer
 from ..lessons import why_pool
 from ..lessons.why_pool import EXPLORER_DIGITS, MAX_SHIFT, shift_changes, shift_right
 
@@ -61,8 +63,22 @@ class InvarianceExplorer(Explorer):
             ax.set_xticks([])
             ax.set_yticks([])
         fig.subplots_adjust(left=0.01, right=0.99, top=0.92, bottom=0.01, wspace=0.08, hspace=0.22)
+        # the selected pooled cell and its window, outlined on every map (created once, hidden until a click)
+        self.outlines = []
+        for row in (0, 1):
+            for col in (1, 2, 3):
+                rect = Rectangle((0, 0), 1, 1, fill=False, edgecolor="white", linewidth=3.0, visible=False)
+                inner = Rectangle((0, 0), 1, 1, fill=False, edgecolor=SELECTED_EDGE, linewidth=1.5,
+                                  visible=False)
+                axes[row, col].add_patch(rect)
+                axes[row, col].add_patch(inner)
+                self.outlines.append((col, rect, inner))
 
-    def update(self, digit=0, shift=1, f=2):
+    def selection_grids(self, values):
+        shape = shift_changes(why_pool.digit(values["digit"]), 0, values["f"])["maps"]["max"][0].shape
+        return {"output": (self.axes[0, 2], shape)}
+
+    def update(self, digit=0, shift=1, f=2, select=NOTHING):
         image = why_pool.digit(digit)
         result = shift_changes(image, shift, f)
         self.change = result["change"]
@@ -96,12 +112,32 @@ class InvarianceExplorer(Explorer):
             verdict = (f"Least changed: the {names[order[0]]}; most: the {names[order[-1]]}."
                        + (f" A shift of {shift} px is a whole stride: the pooled maps move by one cell."
                           if shift == f else ""))
+        picked = ""
+        for col, rect, inner in self.outlines:
+            for patch in (rect, inner):
+                patch.set_visible(bool(select))
+            if select:
+                _, sr, sc = select
+                size = 1 if col > 1 else f  # a pooled cell, or its f×f window on the conv map
+                for patch in (rect, inner):
+                    patch.set_xy((sc * size - 0.5, sr * size - 0.5))
+                    patch.set_width(size)
+                    patch.set_height(size)
+        if select:
+            _, sr, sc = select
+            (old_max, new_max), (old_mean, new_mean) = result["maps"]["max"], result["maps"]["mean"]
+            picked = (f"<br>Pooled cell ({sr}, {sc}) summarises conv-map rows {sr * f}-{sr * f + f - 1}, columns "
+                      f"{sc * f}-{sc * f + f - 1} (outlined): max {old_max[sr, sc]:.2f} → {new_max[sr, sc]:.2f}, "
+                      f"mean {old_mean[sr, sc]:.2f} → {new_mean[sr, sc]:.2f}. Click it again or press Escape to "
+                      "clear.")
+        else:
+            picked = "<br>Click a cell of the max-pooled map (or use “point at”) to outline its window."
         self.caption.value = (
             f"Digit {digit}: conv map {sizes['conv']}, pooled with {f}×{f} windows, stride {f}, "
             f"to {sizes['max']}. "
             "Relative change ‖shifted − unshifted‖ / ‖unshifted‖: "
             f"conv map <b>{c['conv']}</b>, max-pooled <b>{c['max']}</b>, mean-pooled <b>{c['mean']}</b>. "
-            f"{verdict} Bottom row: |shifted − unshifted| per cell (dark = unchanged)."
+            f"{verdict} Bottom row: |shifted − unshifted| per cell (dark = unchanged)." + picked
         )
 
 
