@@ -21,7 +21,7 @@ from ..core import max_mask, output_size, pool, unpool_avg, unpool_max
 from ..examples import POSITIONS_INPUTS, post_example
 from ..examples import positions_input as example_input
 from ..palette import FILLS, SELECTED_EDGE, WINNER_EDGE, window_colour
-from ..plotting import GridView, window_rectangle
+from ..plotting import GridView, cell_borders, window_rectangle
 from ..wording import count
 from .base import NOTHING, Explorer
 
@@ -258,10 +258,7 @@ def _value(v):
 
 def _cell_borders(ax, n):
     """Thin grey lines between the cells of a GridView of up to n x n cells."""
-    ax.set_xticks(np.arange(-0.5, n), minor=True)
-    ax.set_yticks(np.arange(-0.5, n), minor=True)
-    ax.tick_params(which="minor", length=0)
-    ax.grid(which="minor", color="0.8", linewidth=0.6)
+    cell_borders(ax, 0, n)
 
 
 def _grid_panel(fig, rect, values, title, cmap="Blues", vmax=None, fontsize=10):

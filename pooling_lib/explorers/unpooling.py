@@ -25,7 +25,7 @@ from ..core import pool
 from ..examples import BACKWARD_INPUTS
 from ..examples import backward_input as example_input
 from ..palette import FILLS, SELECTED_EDGE, WINNER_EDGE
-from ..plotting import GridView, format_cell
+from ..plotting import GridView, cell_borders, format_cell
 from ..wording import count
 from .base import Explorer
 
@@ -188,10 +188,7 @@ class UnpoolingExplorer(Explorer):
         self.heat = GridView(ax_dx, (_N_MAX, _N_MAX), cmap="Reds", fontsize=NUMBER_PT)
         for view in (self.grid, self.upstream, self.heat):
             view.title.set_fontsize(TEXT_PT)
-            view.ax.set_xticks(np.arange(-0.5, _N_MAX), minor=True)
-            view.ax.set_yticks(np.arange(-0.5, _N_MAX), minor=True)
-            view.ax.tick_params(which="minor", length=0)
-            view.ax.grid(which="minor", color="0.8", linewidth=0.8)
+            cell_borders(view.ax, 0, _N_MAX)
         self.window_lines = LineCollection([], linewidths=3.5, colors=SELECTED_EDGE, zorder=4)
         ax_in.add_collection(self.window_lines)
         self.winner_lines = LineCollection([], linewidths=3.0, colors=WINNER_EDGE, zorder=5)

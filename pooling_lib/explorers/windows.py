@@ -20,7 +20,7 @@ from ..arithmetic import size_formula, window_taps, windows_containing
 from ..core import output_size, pool, window_count
 from ..examples import post_example
 from ..palette import FADED_ALPHA, FILLS, PADDING_HATCH, SELECTED_EDGE, WINDOW_OUTLINES, window_colour
-from ..plotting import GridView
+from ..plotting import GridView, cell_borders
 from ..wording import count
 from .base import NOTHING, Explorer
 
@@ -92,10 +92,7 @@ class WindowsPicture:
         self.grid_in = GridView(ax_in, self.input_shape, fontsize=fontsize)
         self.grid_out = GridView(ax_out, (max_out, max_out), fontsize=fontsize)
         # cell borders on the input, padding included
-        ax_in.set_xticks(np.arange(-10.5, 20), minor=True)
-        ax_in.set_yticks(np.arange(-10.5, 20), minor=True)
-        ax_in.tick_params(which="minor", length=0)
-        ax_in.grid(which="minor", color="0.75", linewidth=0.8)
+        cell_borders(ax_in, -4, max(self.input_shape) + 8)
         ax_in.set_facecolor(FILLS["padding"])
         # drawn under the image, so only the border around the input shows the hatching
         self.pad_patch = Rectangle((0, 0), 1, 1, fill=False, hatch="//", edgecolor=PADDING_HATCH,
