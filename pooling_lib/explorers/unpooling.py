@@ -16,6 +16,8 @@ The maths lives in :mod:`pooling_lib.backprop` (``upstream_gradient``,
 :mod:`pooling_lib.examples` (``backward_input``); lessons import them from there.
 """
 
+import functools
+
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.collections import LineCollection
@@ -76,6 +78,19 @@ def _number(v):
     return f"{v:.0f}" if abs(v - round(v)) < 1e-9 else f"{v:.4g}"
 
 
+@functools.lru_cache(maxsize=None)
+def _input(name):
+    """The input grid ``name`` (read-only, built once: the limit rules ask for it at every step)."""
+    x = example_input(name)
+    x.setflags(write=False)
+    return x
+
+
+@functools.lru_cache(maxsize=256)
+def _shared_winners_of(name, f, stride):
+    return _shared_winners(_input(name), f, stride)
+
+
 def _shared_winners(x, f, stride):
     _, winners = pool(x, f, stride, return_indices=True)
     _, counts = np.unique(winners, return_counts=True)
@@ -84,9 +99,9 @@ def _shared_winners(x, f, stride):
 
 def _limits():
     return {
-        "f": lambda v: min(F_MAX, min(example_input(v["input"]).shape)),
+        "f": lambda v: min(F_MAX, min(_input(v["input"]).shape)),
         # strides from n - f + 1 on all give one window: the slider stops there
-        "stride": lambda v: max(1, min(STRIDE_MAX, min(example_input(v["input"]).shape) - v["f"] + 1)),
+        "stride": lambda v: max(1, min(STRIDE_MAX, min(_input(v["input"]).shape) - v["f"] + 1)),
     }
 
 
@@ -94,14 +109,15 @@ def _inactive():
     def send(v):
         if v["method"] == "mean":
             return "MaxUnpool2d undoes max pooling only: mean pooling has no winners to write to."
-        x = example_input(v["input"])
-        if _shared_winners(x, v["f"], min(v["stride"], max(1, min(x.shape) - v["f"] + 1))) == 0:
+        x = _input(v["input"])
+        f = min(v["f"], min(x.shape))
+        if _shared_winners_of(v["input"], f, min(v["stride"], max(1, min(x.shape) - f + 1))) == 0:
             return ("no two windows share a winner here, so adding and writing give the same numbers "
                     "(try a stride below the window size).")
         return None
 
     def stride(v):
-        n = min(example_input(v["input"]).shape)
+        n = min(_input(v["input"]).shape)
         if n - v["f"] + 1 <= 1:
             return f"a {v['f']}×{v['f']} window covers the whole {n}×{n} input: one window, whatever the stride."
         return None
@@ -174,7 +190,7 @@ class UnpoolingExplorer(Explorer):
         }
 
     def selection_grids(self, values):
-        x = example_input(values["input"])
+        x = _input(values["input"])
         f = min(values["f"], min(x.shape))
         stride = values["stride"]
         ho, wo = pool(x, f, stride).shape
@@ -200,7 +216,7 @@ class UnpoolingExplorer(Explorer):
         self.sums = fig.text(0.5, 0.02, "", ha="center", va="bottom", fontsize=TEXT_PT)
 
     def update(self, input, gradient, method, send, f, stride, select):
-        x = example_input(input)
+        x = _input(input)
         grad = upstream_gradient(gradient, x, f, stride, method)
         dx, winners = input_gradient(x, grad, f, stride, method)
         writes = send == "writes" and method == "max"
