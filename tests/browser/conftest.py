@@ -4,7 +4,7 @@ Every test in tests/browser/ is marked ``browser`` (``-m 'not browser'`` leaves 
 Before the first one runs, chromium is looked for once. When it is missing and
 this is root on a Debian-like machine, the session says so and installs it
 with apt-get (set POOLING_NO_APT=1 to forbid that). When it stays missing, the
-first browser test *fails* with one message saying what to do, and the others
+first browser test *errors* with one message saying what to do, and the others
 are skipped with a pointer to it: a classroom check that silently does nothing
 is worse than none, and eleven copies of one error help nobody.
 """
