@@ -358,8 +358,12 @@ class LpExplorer(Explorer):
                                    ms=4, label="power mean")
         (self.dots,) = ax.plot([1, 1], [0, 0], "o", color=INK, ms=7, zorder=4)
         self.p_marker = ax.axvline(1, color=INK, lw=1)
-        ax.legend(fontsize=font, loc="center left", bbox_to_anchor=(1.02, 0.5), frameon=False,
-                  handlelength=1.6, labelspacing=0.25, borderaxespad=0)
+        # the legend as plain lines and texts beside the plot (a Legend is re-laid out at every render)
+        for k, line in enumerate((self.sum_line, self.max_line, self.avg_line, self.lp_curve, self.pm_curve)):
+            y = 0.92 - k * 0.21
+            ax.plot([1.04, 1.14], [y, y], transform=ax.transAxes, clip_on=False, color=line.get_color(),
+                    ls=line.get_linestyle(), lw=line.get_linewidth())
+            ax.text(1.17, y, line.get_label(), transform=ax.transAxes, va="center", fontsize=font)
         self.curve_title = ax.text(0.5, 1.03, "", transform=ax.transAxes, ha="center", va="bottom",
                                    fontsize=font)
 
@@ -391,6 +395,9 @@ class LpExplorer(Explorer):
         curve_pm = curve / k ** (1.0 / _P_CURVE)
         self.lp_curve.set_ydata(curve)
         self.pm_curve.set_ydata(curve_pm)
+        marker = "." if np.isnan(curve).any() else "None"  # isolated real values need dots to show
+        self.lp_curve.set_marker(marker)
+        self.pm_curve.set_marker(marker)
         self.sum_line.set_ydata([total, total])
         self.max_line.set_ydata([top, top])
         self.avg_line.set_ydata([mean, mean])

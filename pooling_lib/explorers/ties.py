@@ -30,7 +30,9 @@ _CELL = "padding:0.1em 0.8em 0.1em 0;text-align:left"
 
 
 def _share(v):
-    """A gradient share in at most 3 glyphs: 0, 1, 1.5, .33, .25."""
+    """A gradient share in at most 3 glyphs: 1, 1.5, .33, .25; blank for 0 (fewer texts to draw)."""
+    if v == 0:
+        return ""
     if v == int(v):
         return f"{v:.0f}"
     return f"{v:.2f}".rstrip("0").replace("0.", ".", 1) if abs(v) < 1 else f"{v:.1f}"
@@ -120,7 +122,7 @@ class TiePolicyExplorer(Explorer):
         self.grids[1].show(counts, vmin=0, vmax=max(2 * int(counts.max()), 2),
                            title=f"maxima per window ({ho}×{wo})")
         self.grids[2].show(self.grad_in, vmin=0, vmax=max(2.0, float(self.grad_in.max())),
-                           title=f"input gradient, '{policy}'", fmt=_share)
+                           title=f"input gradient, '{policy}'", fmt=_share)  # blank: 0
         total_out = float(grad.sum())
         total_in = self.sums[policy]
         ok = np.isclose(total_in, total_out)
@@ -137,7 +139,7 @@ class TiePolicyExplorer(Explorer):
         ties = int((counts > 1).sum())
         self.caption.value = (
             f"Windows with a tied maximum: {ties} of {counts.size}. The output gradient is all ones, "
-            f"so its sum is {total_out:g}."
+            f"so its sum is {total_out:g}. Blank cells of the input gradient receive nothing."
             f"<table style='border-collapse:collapse'><tr><th style='{_CELL}'>policy</th>"
             f"<th style='{_CELL}'>sum of the input gradient</th><th style='{_CELL}'>mass</th></tr>"
             f"{rows}</table>")
