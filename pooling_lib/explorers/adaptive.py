@@ -23,6 +23,7 @@ from ..adaptive import adaptive_bins, adaptive_pool, lp_pool
 from ..examples import adaptive_input, lp_input
 from ..palette import FADED_INK, INK, SELECTED_EDGE, WINDOW_OUTLINES, WINNER_EDGE, window_colour
 from ..plotting import GridView, window_rectangle
+from ..wording import count
 from .base import NARROW_WIDTH_PX, NOTHING, Explorer
 
 __all__ = ["P_VALUES", "AdaptiveExplorer", "LpExplorer", "figures"]
@@ -226,19 +227,15 @@ class AdaptiveExplorer(Explorer):
         elif select[0] == "output":
             i, j = select[1:]
             (r0, r1), (c0, c1) = bins[i], bins[j]
-            count = (r1 - r0) * (c1 - c0)
+            cells = (r1 - r0) * (c1 - c0)
             lines.append(
                 f"<b>Output ({i}, {j})</b>: rows from floor({i}·{n}/{out}) = {r0} to ceil({i + 1}·{n}/{out}) = "
                 f"{r1} (not included), columns from floor({j}·{n}/{out}) = {c0} to ceil({j + 1}·{n}/{out}) = "
-                f"{c1}; the {what} of those {count} cell{'s' if count > 1 else ''} is {_number(pooled[i, j])}.")
+                f"{c1}; the {what} of those {count(cells, 'cell')} is {_number(pooled[i, j])}.")
         else:
             r, c = select[1:]
-            cells = ", ".join(f"({i}, {j})" for i, j in chosen)
-            many = len(chosen) > 1
-            lines.append(
-                f"<b>Input ({r}, {c})</b> is in {len(chosen)} bin{'s' if many else ''}: "
-                f"output cell{'s' if many else ''} {cells} "
-                f"{'see' if many else 'sees'} it.")
+            outputs = ", ".join(f"({i}, {j})" for i, j in chosen)
+            lines.append(f"<b>Input ({r}, {c})</b> is in {count(len(chosen), 'bin')}: those of output {outputs}.")
         if n % out == 0:
             lines.append(f"{out} divides {n}: this is ordinary pooling with window = stride = {n // out}.")
         return "<br>".join(lines)

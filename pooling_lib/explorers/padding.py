@@ -25,6 +25,7 @@ from ..conventions import CONVENTIONS, compare as compare_conventions, divisor_m
 from ..palette import (FADED_ALPHA, FADED_INK, FILLS, GRID_LINE, INK, PADDING_HATCH, SELECTED_EDGE,
                        WINDOW_OUTLINES, WINNER_EDGE)
 from ..plotting import GridView
+from ..wording import count
 from .base import NARROW_WIDTH_PX, NOTHING, Explorer
 
 __all__ = ["CASES", "GROUPS", "STATUS_STYLE", "PaddingExplorer", "figures"]
@@ -432,7 +433,7 @@ class PaddingExplorer(Explorer):
         self.bars[row].set_edgecolors(edges or ["none"])
         self.bars[row].set_linestyles(styles or ["solid"])
         self.bars[row].set_linewidths(widths or [1.2])
-        size = "fails (ValueError)" if lay.size is None else f"{lay.size} window{'s' if lay.size != 1 else ''}"
+        size = "fails (ValueError)" if lay.size is None else count(lay.size, "window")
         self.labels[row].set_text(f"{CONVENTIONS[name]}: {size}")
         self.labels[row].set_color(WINNER_EDGE if lay.size is None else INK)
         return first, last, set(kinds) - {"input"} | set(lay.status)
