@@ -659,6 +659,7 @@ class ExplorerView:
         kind = self.controls[i]["kind"]
         if kind == "slider":
             handle = el.locator(".noUi-handle").first
+            handle.hover()  # the pointer leaves any picture (ipyevents gives a picture under it the keys)
             handle.focus()
             s = self.slider_state(i)
             if (action in ("End", "ArrowRight") and s["now"] >= s["max"]) or (
