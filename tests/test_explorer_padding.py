@@ -277,6 +277,10 @@ def test_clicking_an_input_cell_highlights_every_window_that_contains_it(n, f, s
         words = ", ".join(f"window {k}" for k in expected) if expected else "no window"
         assert f"{CONVENTIONS[name]}: {words}" in ex.caption.value
     assert f"<b>Input cell {c}</b> is in" in ex.caption.value
+    # the clicked cell itself is filled in every strip
+    for row in range(len(ex.shown)):
+        colours = cell_colours(ex, ex.shown[row])
+        assert colours[c] == FILLS["selected"].lower()
 
 
 def test_clicking_a_window_bar_shows_the_cells_it_covers_in_each_convention():

@@ -403,7 +403,9 @@ class PaddingExplorer(Explorer):
             covered |= set(range(int(lay.starts[k]), int(lay.starts[k]) + f))
         polys = [_rect(i - 0.5, i + 0.5, row + _CELL_TOP, row + _CELL_BOTTOM) for i in range(first, last)]
         self.cells[row].set_verts(polys)
-        self.cells[row].set_facecolors([CELL_STYLE[k][0] for k in kinds])
+        pointed = select[2] if select and select[0] == "input" else None  # the clicked input cell
+        self.cells[row].set_facecolors([FILLS["selected"] if i == pointed else CELL_STYLE[k][0]
+                                        for i, k in zip(range(first, last), kinds)])
         self.cells[row].set_edgecolors([SELECTED_EDGE if i in covered else (FADED_INK if k == "overhang" else GRID_LINE)
                                         for i, k in zip(range(first, last), kinds)])
         self.cells[row].set_linewidths([2.6 if i in covered else 0.8 for i in range(first, last)])
