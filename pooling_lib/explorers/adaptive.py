@@ -330,6 +330,7 @@ class LpExplorer(Explorer):
         self.mean_view = GridView(ax_pm, (3, 3), cmap="Greens", fontsize=font)
         self.titles = []
         for view in (self.grid, self.lp_view, self.mean_view):
+            view.ax.set_axis_off()  # no (empty) axis to lay out at each render
             view.title.set_visible(False)  # fixed-place texts instead (cheaper to render)
             self.titles.append(view.ax.text(0.5, 1.02, "", transform=view.ax.transAxes, ha="center",
                                             va="bottom", fontsize=font, linespacing=1.15))

@@ -310,6 +310,7 @@ class PaddingExplorer(Explorer):
                      GridView(ax_ex, grid, cmap="Oranges", fontsize=FONT))
         self.map_lines = []
         for view in self.maps:
+            view.ax.set_axis_off()  # no (empty) axis to lay out at each render
             view.title.set_fontsize(FONT)
             lines = (view.ax.axhline(_MAP_SIDE / 2 - 0.5, color=INK, lw=2.5, visible=False),
                      view.ax.axvline(_MAP_SIDE / 2 - 0.5, color=INK, lw=2.5, visible=False))
