@@ -30,9 +30,10 @@ ratio of two medians taken in that run (the machine is shared and noisy).
    reference ``BlurPool`` (reflection pad + depthwise ``conv2d``) with
    autograd; and, when ``pool`` has ``dilation``, dilated max pooling (and
    its indices and gradient) against ``F.max_pool2d(dilation=...)``.
-3. PyTorch on huge pages: the torch side of the 15 cells again, in a
-   subprocess started with ``THP_MEM_ALLOC_ENABLE=1`` (PyTorch then advises
-   transparent huge pages for its big allocations, as numpy already does).
+3. PyTorch on huge pages: the 15 cells again (library and PyTorch
+   interleaved), in a subprocess started with ``THP_MEM_ALLOC_ENABLE=1``
+   (PyTorch then advises transparent huge pages for its big allocations, as
+   numpy already does).
 4. Smaller work: the 15 cells on ``(32, 64, 64, 32)``, ``(8, 56, 56, 256)``
    and ``(224, 224, 3)`` against default PyTorch.
 5. Explorer-sized calls: pooling an 8 x 8 grid, against the numpy one-liner
@@ -257,27 +258,6 @@ def torch_calls(torch, t, g, f, s):
     }
 
 
-def fastest_layout(torch, t, g, make_calls, repeats):
-    """{op: (ms, layout)}: each op timed on channels_last and NCHW-contiguous tensors, the faster kept."""
-    best = {}
-    for layout in ("channels_last", "NCHW"):
-        a, b = (t, g) if layout == "channels_last" else (t.contiguous(), g.contiguous())
-        for op, call in make_calls(a, b).items():
-            ms = median_ms(call, repeats)
-            if op not in best or ms < best[op][0]:
-                best[op] = (ms, layout)
-        del a, b
-        gc.collect()
-    return best
-
-
-def torch_times(torch, x, grad, f, s, repeats):
-    """{op: (ms, layout)} for PyTorch's 15-cell calls, the faster of NCHW-contiguous and channels_last."""
-    with torch.inference_mode():
-        return fastest_layout(torch, as_nchw(torch, x), as_nchw(torch, grad),
-                              lambda a, b: torch_calls(torch, a, b, f, s), repeats)
-
-
 def check_against_torch(torch, x, grad, f, s, lib):
     """The library's results equal PyTorch's; raises AssertionError otherwise."""
     import torch.nn.functional as F
@@ -481,25 +461,17 @@ def explorer_rows(loops):
 
 # ------------------------------------------------------------------ huge pages (child process)
 def torch_child(args):
-    """Run in the THP_MEM_ALLOC_ENABLE=1 subprocess: the torch side of the 15 cells, as JSON."""
+    """Run in the THP_MEM_ALLOC_ENABLE=1 subprocess: the 15 cells, lib and torch interleaved, as JSON."""
     import torch
 
     warm_memory(args.warm_memory)
-    rng = np.random.default_rng(0)
-    x = rng.standard_normal((args.child_batch,) + BIG, dtype=np.float32)
-    result = {}
-    for f, s in CONFIGS:
-        out_shape = pl.pool(x[:1], f, s).shape[1:]
-        grad = rng.standard_normal((x.shape[0],) + out_shape, dtype=np.float32)
-        for op, (ms, layout) in torch_times(torch, x, grad, f, s, args.repeats).items():
-            result[f"{f}/{s} {op}"] = [ms, layout]
-        del grad
-        gc.collect()
-    print(json.dumps(result))
+    x = np.random.default_rng(0).standard_normal((args.child_batch,) + BIG, dtype=np.float32)
+    rows = fifteen_cells(x, np.random.default_rng(1), args.repeats, torch, check=False)
+    print(json.dumps({f"{c[0]}/{c[1]} {op}": [lib_ms, t_ms, layout] for c, op, lib_ms, t_ms, layout in rows}))
 
 
 def torch_on_huge_pages(batch, args):
-    """{"f/s op": (ms, layout)} from a subprocess with THP_MEM_ALLOC_ENABLE=1, or an error text."""
+    """{"f/s op": (lib ms, torch ms, layout)} from a THP_MEM_ALLOC_ENABLE=1 subprocess, or an error text."""
     env = dict(os.environ, THP_MEM_ALLOC_ENABLE="1")
     cmd = [sys.executable, os.path.abspath(__file__), "--torch-child", str(batch),
            "--repeats", str(args.repeats), "--warm-memory", str(args.warm_memory)]
@@ -633,14 +605,15 @@ def main():
             print(f"   failed: {thp[0]}")
             thp = None
         else:
-            head3 = (f"{'f/s':>4} {'operation':<12} {'lib':>8} {'torch':>8} {'torch THP':>9}"
-                     f" {'lib/torch':>9} {'lib/THP':>8}")
+            head3 = (f"{'f/s':>4} {'operation':<12} {'lib':>8} {'torch THP':>9} {'layout':<13} {'lib/THP':>8}"
+                     f"   (table 1: lib/torch)")
             print(head3)
             print("-" * len(head3))
             for (f, s), op, lib_ms, t_ms, _ in rows:
-                h_ms = thp[f"{f}/{s} {op}"][0]
-                print(f"{f}/{s:<2} {op:<12} {lib_ms:8.1f} {fmt(t_ms)} {h_ms:9.1f}"
-                      f" {fmt(ratio(lib_ms, t_ms), '9.2f')} {lib_ms / h_ms:8.2f}")
+                c_lib, h_ms, layout = thp[f"{f}/{s} {op}"]
+                print(f"{f}/{s:<2} {op:<12} {c_lib:8.1f} {h_ms:9.1f} {layout:<13} {c_lib / h_ms:8.2f}"
+                      f"   ({fmt(ratio(lib_ms, t_ms), '9.2f').strip()})")
+            print("lib and torch THP timed in interleaved rounds in the subprocess; table 1's ratio for reference")
 
     # ------------------------------------------------------------ 4. smaller shapes
     small = {}
@@ -702,7 +675,7 @@ def main():
         geo = geomean(r for _, r in cells)
         print(f"  {verdict(geo <= 0.5)}  big batch, geometric mean <= 0.50x default PyTorch: {geo:.2f}x")
         if thp is not None:
-            geo_thp = geomean(lib_ms / thp[f"{c[0]}/{c[1]} {op}"][0] for c, op, lib_ms, _, _ in rows)
+            geo_thp = geomean(c_lib / h_ms for c_lib, h_ms, _ in thp.values())
             print(f"  {verdict(geo_thp <= 1.0)}  big batch, geometric mean <= 1.0x PyTorch on huge pages:"
                   f" {geo_thp:.2f}x")
         else:
