@@ -469,7 +469,7 @@ class PaddingExplorer(Explorer):
             for line in lines:
                 line.set_visible(cropped)
         where = (f"windows 0–{_MAP_SIDE // 2 - 1} and {out - _MAP_SIDE // 2}–{out - 1} per axis"
-                 if cropped else f"all {out}×{out} windows")
+                 if cropped else f"a {out}×{out} grid of windows")
         self.map_title.set_text(f"PyTorch mean pooling ({mode}), input {n}×{n}:\n"
                                 f"what each window divides by ({where})")
 

@@ -217,9 +217,10 @@ class PositionsExplorer(Explorer):
             if self.ties > 1:
                 lines.append(
                     f"<b>Tie</b>: {value:g} appears {self.ties} times in this window (pale yellow). The first "
-                    f"in row-major order (row by row, left to right) wins, as in PyTorch. Only one cell may "
-                    f"win: backprop sends the output's gradient to every cell marked 1, so marking all "
-                    f"{self.ties} would count that gradient {self.ties} times.")
+                    f"in row-major order (row by row, left to right) wins: that is PyTorch's convention (the last "
+                    f"one, or an equal split, would be valid gradients too). What is wrong is marking all "
+                    f"{self.ties}: backprop sends the output's gradient to every cell marked 1, which "
+                    f"would count that gradient {self.ties} times.")
         elif select and select[0] == "input":
             r, c = select[1:]
             rows = windows_containing(r, n, f, stride)
