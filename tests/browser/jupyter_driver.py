@@ -771,10 +771,17 @@ def readme_command(program, *, as_root=None, readme=README):
 
 
 def browser_open_url(runtime_dir):
-    """The URL Jupyter Server would open in a browser (from its ``jpserver-*-open.html``), or None."""
+    """The URL Jupyter Server would open in a browser, or None.
+
+    With a file to open, the server's browser start page is
+    ``jpserver-file-to-run-<pid>-open.html``; without, ``jpserver-<pid>-open.html``.
+    """
     import re
 
-    for path in Path(runtime_dir).glob("jpserver-*-open.html"):
+    runtime_dir = Path(runtime_dir)
+    pages = sorted(runtime_dir.glob("jpserver-file-to-run-*-open.html")) or sorted(
+        runtime_dir.glob("jpserver-[0-9]*-open.html"))
+    for path in pages:
         match = re.search(r'url=([^"\s>]+)', path.read_text())
         if match:
             return match.group(1).replace("&amp;", "&")
