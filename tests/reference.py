@@ -270,6 +270,40 @@ def windows(x, f, stride=None):
     return view
 
 
+def window_maxima(x, f, stride):
+    """For each (unpadded, floor-mode) window of a 2-D ``x``: the cells holding its maximum.
+
+    Returns a list of rows of lists of ``(row, col)`` pairs in row-major order (the first is the
+    one that wins under PyTorch's rule), one entry per output cell.
+    """
+    h, w = x.shape
+    ho, wo = (h - f) // stride + 1, (w - f) // stride + 1
+    result = []
+    for i in range(ho):
+        row = []
+        for j in range(wo):
+            cells = [(r, c) for r in range(i * stride, i * stride + f)
+                     for c in range(j * stride, j * stride + f)]
+            top = max(x[r, c] for r, c in cells)
+            row.append([(r, c) for r, c in cells if x[r, c] == top])
+        result.append(row)
+    return result
+
+
+def ties(x, f, stride):
+    """How many cells hold each window's maximum, and which input cells are tied in some window."""
+    maxima = window_maxima(x, f, stride)
+    counts = np.array([[len(cell) for cell in row] for row in maxima], dtype=int).reshape(
+        len(maxima), -1)
+    tied = np.zeros(x.shape, dtype=bool)
+    for row in maxima:
+        for cell in row:
+            if len(cell) > 1:
+                for r, c in cell:
+                    tied[r, c] = True
+    return counts, tied
+
+
 def pool_by_positions(x, f, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
     """Max (with indices) and mean pooling of a big ``(m, h, w, c)`` array, for NaN-free input.
 

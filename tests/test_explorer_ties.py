@@ -8,29 +8,21 @@ from pooling_lib.examples import tie_input as example_input
 from pooling_lib.explorers.ties import TiePolicyExplorer
 from pooling_lib.palette import WINNER_EDGE
 
+import reference
+
 POLICIES = ["first", "last", "all", "split"]
 
 
 def naive_backward(x, f, s, policy):
     """A gradient of ones through max pooling (no padding), loop by loop."""
-    h, w = x.shape
-    ho, wo = (h - f) // s + 1, (w - f) // s + 1
-    grad = np.zeros((h, w))
-    counts = np.zeros((ho, wo), dtype=int)
-    tied = np.zeros((h, w), dtype=bool)
-    for i in range(ho):
-        for j in range(wo):
-            cells = [(r, c) for r in range(i * s, i * s + f) for c in range(j * s, j * s + f)]
-            top = max(x[r, c] for r, c in cells)
-            maxima = [(r, c) for r, c in cells if x[r, c] == top]
-            counts[i, j] = len(maxima)
-            if len(maxima) > 1:
-                for r, c in maxima:
-                    tied[r, c] = True
+    grad = np.zeros(x.shape)
+    for row in reference.window_maxima(x, f, s):
+        for maxima in row:
             chosen = {"first": maxima[:1], "last": maxima[-1:], "all": maxima, "split": maxima}[policy]
             share = 1.0 / len(maxima) if policy == "split" else 1.0
             for r, c in chosen:
                 grad[r, c] += share
+    counts, tied = reference.ties(x, f, s)
     return grad, counts, tied
 
 
