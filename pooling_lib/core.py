@@ -696,8 +696,8 @@ def unpool_max(grad, indices, input_shape):
     ho, wo = gb.shape[1:3]
     if ho > h + 1 or wo > w + 1:
         raise ValueError(
-            f"input_shape must be one no pooling of which gives grad's spatial size {(ho, wo)} "
-            f"(pooling never makes an axis longer than the input plus one), got {shape!r}"
+            f"input_shape must be a shape that pools to grad's spatial size {(ho, wo)}; no pooling "
+            f"makes an axis longer than the input plus one, got {shape!r}"
         )
     if ib.size:
         lo, hi = ib.min(), ib.max()

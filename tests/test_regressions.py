@@ -211,8 +211,8 @@ def test_masked_arrays_are_refused_naming_x():
 
 
 def test_unpool_max_refuses_an_input_shape_too_small_for_grad():
-    message = ("input_shape must be one no pooling of which gives grad's spatial size (4, 4) "
-               "(pooling never makes an axis longer than the input plus one), got (1, 1)")
+    message = ("input_shape must be a shape that pools to grad's spatial size (4, 4); no pooling "
+               "makes an axis longer than the input plus one, got (1, 1)")
     with pytest.raises(ValueError, match=re.escape(message)):
         unpool_max(np.ones((4, 4)), np.zeros((4, 4), int), (1, 1))
 
