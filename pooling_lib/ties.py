@@ -154,6 +154,14 @@ def unpool_max_ties(grad, x, f, stride=None, *, policy="first", padding=0, ceil_
     return unbatch(acc[:, ph:ph + h, pw:pw + w])
 
 
+def _maximum_hits(x, f, stride):
+    """Validate a 2-D ``x``; True where a cell of window (i, j) equals its maximum, (ho, wo, fh, fw)."""
+    x = as_pool_array(x, "x")
+    if x.ndim != 2:
+        raise ValueError(f"x must be 2-D (h, w), got shape {x.shape}")
+    return core.windows(x, f, stride) == core.pool(x, f, stride)[:, :, None, None]
+
+
 def tie_counts(x, f, stride=None):
     """How many cells of each window equal its maximum (no padding).
 
@@ -176,12 +184,7 @@ def tie_counts(x, f, stride=None):
     array([[4, 2],
            [2, 2]])
     """
-    x = as_pool_array(x, "x")
-    if x.ndim != 2:
-        raise ValueError(f"x must be 2-D (h, w), got shape {x.shape}")
-    view = core.windows(x, f, stride)
-    top = core.pool(x, f, stride)
-    return (view == top[:, :, None, None]).sum(axis=(2, 3))
+    return _maximum_hits(x, f, stride).sum(axis=(2, 3))
 
 
 def tied_maxima(x, f, stride=None):
@@ -208,13 +211,9 @@ def tied_maxima(x, f, stride=None):
     array([[1, 1, 0, 0],
            [0, 0, 0, 0]])
     """
-    x = as_pool_array(x, "x")
-    if x.ndim != 2:
-        raise ValueError(f"x must be 2-D (h, w), got shape {x.shape}")
+    hit = _maximum_hits(x, f, stride)
     sh, sw = pair(f if stride is None else stride, "stride", 1)
-    view = core.windows(x, f, stride)
-    hit = view == core.pool(x, f, stride)[:, :, None, None]
-    tied = np.zeros(x.shape, dtype=bool)
+    tied = np.zeros(np.shape(x), dtype=bool)
     for i, j in zip(*np.nonzero(hit.sum(axis=(2, 3)) > 1)):
         rows, cols = np.nonzero(hit[i, j])
         tied[i * sh + rows, j * sw + cols] = True
