@@ -205,6 +205,13 @@ def mean_pool(x, f, stride=None, padding=0, ceil_mode=False, count_include_pad=N
     return _from_batch(out, x.ndim)
 
 
+def pool(x, f, stride=None, method="max"):
+    """``max_pool``'s output (without indices) or ``mean_pool``'s, picked by ``method``."""
+    if method == "max":
+        return max_pool(x, f, stride)[0]
+    return mean_pool(x, f, stride)
+
+
 def unpool_max(grad, indices, input_shape):
     """Scatter-add each value of ``grad`` to the flat position its index names (float64)."""
     grad = np.asarray(grad)
