@@ -277,7 +277,7 @@ class PaddingExplorer(Explorer):
         self.ax = ax
         ax.set_yticks([])
         ax.tick_params(axis="x", labelsize=FONT, length=3)
-        ax.xaxis.set_major_locator(MaxNLocator(10, integer=True))
+        ax.xaxis.set_major_locator(MaxNLocator(10, integer=True, min_n_ticks=1))
         for side in ("left", "right", "top"):
             ax.spines[side].set_visible(False)
         ax.set_xlabel("cell index (negative: left padding)", fontsize=FONT, labelpad=1)
