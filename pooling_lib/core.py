@@ -636,6 +636,15 @@ def _input_shape(input_shape, grad):
     return shape
 
 
+def _check_index_range(indices, h, w, where):
+    """Raise ValueError unless every flat index lies in ``[0, h * w)``; ``where`` names the plane."""
+    if indices.size:
+        lo, hi = indices.min(), indices.max()
+        if lo < 0 or hi >= h * w:
+            bad = lo if lo < 0 else hi
+            raise ValueError(f"indices must lie in [0, h * w) = [0, {h * w}) {where}, got {bad}")
+
+
 def unpool_max(grad, indices, input_shape):
     """Max-unpooling: the gradient of max pooling with respect to its input.
 
@@ -699,13 +708,7 @@ def unpool_max(grad, indices, input_shape):
             f"input_shape must be a shape that pools to grad's spatial size {(ho, wo)}; no pooling "
             f"makes an axis longer than the input plus one, got {shape!r}"
         )
-    if ib.size:
-        lo, hi = ib.min(), ib.max()
-        if lo < 0 or hi >= h * w:
-            bad = lo if lo < 0 else hi
-            raise ValueError(
-                f"indices must lie in [0, h * w) = [0, {h * w}) for input_shape {shape!r}, got {bad}"
-            )
+    _check_index_range(ib, h, w, f"for input_shape {shape!r}")
     result = np.zeros((m, h, w, c), dtype=grad.dtype)
     _kernels.scatter_add(gb, ib, result)
     return unbatch(result)

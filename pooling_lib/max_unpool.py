@@ -11,7 +11,7 @@ unpooling writes one of them.
 import numpy as np
 
 from ._checks import as_pool_array, check_int, pair
-from .core import _to_batch, window_count
+from .core import _check_index_range, _to_batch, window_count
 
 __all__ = ["max_unpool2d"]
 
@@ -224,13 +224,7 @@ def max_unpool2d(x, indices, f, stride=None, *, padding=0, output_size=None):
     geometry = f"f={f!r}, stride={stride!r}, padding={padding!r}"
     h, w = _spatial_output_size(output_size, x, (ho, wo), defaults, (fh, fw), s, p, geometry)
     ib, _ = _to_batch(indices)
-    if ib.size:
-        lo, hi = ib.min(), ib.max()
-        if lo < 0 or hi >= h * w:
-            bad = lo if lo < 0 else hi
-            raise ValueError(
-                f"indices must lie in [0, h * w) = [0, {h * w}) for a result of size {(h, w)}, got {bad}"
-            )
+    _check_index_range(ib, h, w, f"for a result of size {(h, w)}")
 
     dtype = x.dtype.newbyteorder("=")
     per = h * w * c
