@@ -104,6 +104,18 @@ def clean_env(tmp):
     return env
 
 
+def stop_process(proc, timeout=20):
+    """End a running ``Popen`` (None or already ended: nothing to do); kill it after ``timeout`` s."""
+    if proc is None or proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 class ServerProcess:
     """Any command that serves HTTP on ``port`` (a README's command), started and stopped by the tests.
 
@@ -139,13 +151,7 @@ class ServerProcess:
         raise RuntimeError(f"{' '.join(self.cmd)} did not answer within {self.timeout} s:\n{self.log()[-3000:]}")
 
     def __exit__(self, *exc):
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc)
         if not self._log.closed:
             self._log.close()
 
@@ -332,13 +338,7 @@ class JupyterServer:
         raise RuntimeError(f"the Jupyter server did not answer within {timeout} s; see {self.log_path}")
 
     def __exit__(self, *exc):
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc)
         if getattr(self, "_log", None):
             self._log.close()
         if self._tmp is not None:
