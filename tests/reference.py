@@ -277,6 +277,17 @@ def windows(x, f, stride=None):
     return view
 
 
+def finite_differences(loss, x, step=1e-3):
+    """Central differences of the scalar ``loss`` at every cell of the float array ``x``."""
+    grad = np.zeros_like(x)
+    for k in range(x.size):
+        plus, minus = x.copy(), x.copy()
+        plus.flat[k] += step
+        minus.flat[k] -= step
+        grad.flat[k] = (loss(plus) - loss(minus)) / (2 * step)
+    return grad
+
+
 def window_maxima(x, f, stride):
     """For each (unpadded, floor-mode) window of a 2-D ``x``: the cells holding its maximum.
 

@@ -33,16 +33,6 @@ def tie_free(shape, seed):
     return (rng.permutation(n) + rng.uniform(-0.25, 0.25, n)).reshape(shape).astype(np.float64)
 
 
-def numerical_gradient(loss, x):
-    grad = np.zeros_like(x)
-    for k in range(x.size):
-        plus, minus = x.copy(), x.copy()
-        plus.flat[k] += STEP
-        minus.flat[k] -= STEP
-        grad.flat[k] = (loss(plus) - loss(minus)) / (2 * STEP)
-    return grad
-
-
 def assert_same_gradient(analytic, numeric):
     assert analytic.shape == numeric.shape
     scale = max(np.max(np.abs(analytic)), np.max(np.abs(numeric)), 1e-300)
@@ -72,7 +62,7 @@ def check_max_gradient(forward_factory, shape, f, stride, padding, ceil_mode, se
     out, idx = pool(x, f, stride, padding=padding, ceil_mode=ceil_mode, return_indices=True)
     g = np.random.default_rng(seed + 1).standard_normal(out.shape)
     analytic = unpool_max(g, idx, x.shape)
-    numeric = numerical_gradient(lambda z: np.sum(g * forward(z)), x)
+    numeric = reference.finite_differences(lambda z: np.sum(g * forward(z)), x, STEP)
     assert_same_gradient(analytic, numeric)
 
 
@@ -83,7 +73,7 @@ def check_mean_gradient(forward_factory, shape, f, stride, padding, ceil_mode, c
     g = np.random.default_rng(seed + 1).standard_normal(out_shape)
     analytic = unpool_avg(g, x.shape, f, stride, padding=padding, ceil_mode=ceil_mode,
                           count_include_pad=count_include_pad)
-    numeric = numerical_gradient(lambda z: np.sum(g * forward(z)), x)
+    numeric = reference.finite_differences(lambda z: np.sum(g * forward(z)), x, STEP)
     assert_same_gradient(analytic, numeric)
 
 
@@ -122,7 +112,7 @@ def test_overlapping_maximum_gets_the_sum_of_its_windows_gradients():
     x = np.array([[1.0, 2.0, 3.0], [4.0, 9.0, 5.0], [6.0, 7.0, 8.0]])
     g = np.array([[1.0, 2.0], [3.0, 4.0]])
     _, idx = pool(x, 2, stride=1, return_indices=True)
-    numeric = numerical_gradient(lambda z: np.sum(g * pool(z, 2, stride=1)), x)
+    numeric = reference.finite_differences(lambda z: np.sum(g * pool(z, 2, stride=1)), x, STEP)
     analytic = unpool_max(g, idx, x.shape)
     assert_same_gradient(analytic, numeric)
     np.testing.assert_allclose(numeric[1, 1], 10.0, rtol=1e-9)

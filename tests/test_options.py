@@ -345,16 +345,6 @@ def test_divisor_override_with_integer_padding_matches_the_reference(f, s, p, ce
 
 
 # ------------------------------------------------------------------ finite differences
-def finite_differences(loss, x, step=1e-3):
-    grad = np.zeros_like(x)
-    for k in range(x.size):
-        plus, minus = x.copy(), x.copy()
-        plus.flat[k] += step
-        minus.flat[k] -= step
-        grad.flat[k] = (loss(plus) - loss(minus)) / (2 * step)
-    return grad
-
-
 def tie_free(shape, seed):
     rng = np.random.default_rng(seed)
     n = int(np.prod(shape))
@@ -371,7 +361,7 @@ def test_dilated_max_gradient_is_unpool_max(shape, f, s, p, ceil_mode, d):
     x = tie_free(shape, 1)
     out, idx = pool(x, f, s, padding=p, ceil_mode=ceil_mode, dilation=d, return_indices=True)
     g = np.random.default_rng(2).normal(size=out.shape)
-    numeric = finite_differences(
+    numeric = reference.finite_differences(
         lambda a: float(np.sum(g * reference.max_pool(a, f, s, p, ceil_mode, d)[0])), x)
     assert_allclose(unpool_max(g, idx, x.shape), numeric, rtol=1e-6, atol=1e-8)
 
@@ -388,7 +378,7 @@ def test_mean_gradient_is_unpool_avg(shape, f, s, padding, cip, override):
     x = tie_free(shape, 3)
     out = pool(x, f, s, method="mean", padding=padding, count_include_pad=cip, divisor_override=override)
     g = np.random.default_rng(4).normal(size=out.shape)
-    numeric = finite_differences(
+    numeric = reference.finite_differences(
         lambda a: float(np.sum(g * reference.mean_pool(a, f, s, padding, False, cip, override))), x)
     result = unpool_avg(g, x.shape, f, s, padding=padding, count_include_pad=cip, divisor_override=override)
     assert_allclose(result, numeric, rtol=1e-6, atol=1e-8)
