@@ -24,7 +24,7 @@ from ..examples import adaptive_input, lp_input
 from ..palette import FADED_INK, INK, SELECTED_EDGE, WINDOW_OUTLINES, WINNER_EDGE, window_colour
 from ..plotting import GridView, window_rectangle
 from ..wording import count
-from .base import NARROW_WIDTH_PX, NOTHING, Explorer
+from .base import NARROW_WIDTH_PX, Explorer
 
 __all__ = ["P_VALUES", "AdaptiveExplorer", "LpExplorer", "figures"]
 

@@ -262,15 +262,6 @@ class Explorer:
                              f"its options are {[v for _, v in self.controls[name].options]}")
         self.refresh()
 
-    def clamp(self, name, maximum):
-        """Transitional, for explorers not yet moved to ``limits``: set control ``name``'s max now.
-
-        New code declares ``limits = {name: rule}`` instead; this goes once no explorer calls it.
-        """
-        control = self.controls[name]
-        with self.hold():
-            control.max = maximum
-
     def _on_change(self, change):
         if not self._holding:
             self.refresh()

@@ -23,7 +23,7 @@ from ..examples import positions_input as example_input
 from ..palette import FILLS, SELECTED_EDGE, WINNER_EDGE, window_colour
 from ..plotting import GridView, cell_borders, window_rectangle
 from ..wording import count
-from .base import NOTHING, Explorer
+from .base import Explorer
 
 # example_input (= pooling_lib.examples.positions_input) and INPUTS stay importable from here
 # until the lessons import them from pooling_lib.examples.
