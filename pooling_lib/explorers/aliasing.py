@@ -115,6 +115,9 @@ class AliasingExplorer(Explorer):
                                                interpolation="nearest", aspect="auto")
         self.window_lines = LineCollection([], colors=PADDING_HATCH, linewidths=1.5)
         self.ax_in.add_collection(self.window_lines)
+        # cell borders on the small output, so that an all-white (or all-black) output still shows its cells
+        self.cell_lines = LineCollection([], colors=PADDING_HATCH, linewidths=1.5)
+        self.ax_out.add_collection(self.cell_lines)
         self.footprint = Rectangle((0, 0), 1, 1, fill=False, edgecolor=WINNER_EDGE, linewidth=3)
         self.ax_in.add_patch(self.footprint)
         self.cell_box = Rectangle((0, 0), 1, 1, fill=False, edgecolor=WINNER_EDGE, linewidth=3)
@@ -155,8 +158,12 @@ class AliasingExplorer(Explorer):
         if image == "stripes":
             self.window_lines.set_segments([[(k - 0.5, -0.5), (k - 0.5, x.shape[0] - 0.5)]
                                             for k in range(_F, x.shape[1], _F)])
+            self.cell_lines.set_segments(
+                [[(k - 0.5, -0.5), (k - 0.5, rows - 0.5)] for k in range(1, cols)]
+                + [[(-0.5, k - 0.5), (cols - 0.5, k - 0.5)] for k in range(1, rows)])
         else:
             self.window_lines.set_segments([])
+            self.cell_lines.set_segments([])
         # the input cells the outlined output cell reads: a 2x2 window, or for blur the
         # dense-max windows under the blur's taps (clipped to the image; the rest is reflected)
         before, after = ((filter_size - 1) // 2, filter_size // 2) if method == "blur" else (0, 0)
