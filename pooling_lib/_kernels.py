@@ -291,6 +291,46 @@ def _index_plan(g, h, w):
     return rows_at, cols_at, wide, code, row_codes, col_codes, codes, rows0, cols0, edges, corner
 
 
+@functools.lru_cache(maxsize=64)
+def _window_cells(g, h, w):
+    """Flat position ``row * w + col`` of every cell of every window, shape ``(ho * wo, fh * fw)``.
+
+    Cells in row-major order inside each window, so that ``argmax`` along
+    the last axis finds the first maximum. Only for geometries whose windows
+    hold no padding (see ``edges`` in :func:`_index_plan`).
+    """
+    (ho, wo), (fh, fw), (sh, sw), (dh, dw) = g.out, g.f, g.s, g.d
+    rows = (np.arange(ho) * sh)[:, None, None, None] + (np.arange(fh) * dh)[None, None, :, None]
+    cols = (np.arange(wo) * sw)[None, :, None, None] + (np.arange(fw) * dw)[None, None, None, :]
+    cells = (rows * w + cols).reshape(ho * wo, fh * fw)
+    cells.flags.writeable = False
+    return cells
+
+
+# Below this many gathered window cells, max pooling with indices gathers every
+# window and takes one argmax (a handful of numpy calls: explorer-sized work).
+_GATHER_MAX_CELLS = 1 << 13
+
+
+def _max_indices_gathered(xb, g, out, indices):
+    """:func:`max_pool_indices` for tiny work: every window gathered, one ``argmax``.
+
+    Returns False (and writes nothing) when a window holds NaN, whose index
+    follows PyTorch's last-NaN rule, which ``argmax`` (first NaN) does not.
+    """
+    m, h, w, c = xb.shape
+    cells = _window_cells(g, h, w)
+    plane = xb.reshape(m, h * w, c)
+    k = plane[:, cells].argmax(axis=2)  # (m, ho * wo, c): the first maximum of each window
+    flat = cells[np.arange(cells.shape[0])[:, None], k]  # its position in the plane
+    best = plane[np.arange(m)[:, None, None], flat, np.arange(c)]  # the very cell: -0.0 stays -0.0
+    if best.dtype.kind == "f" and np.isnan(best).any():
+        return False
+    out.reshape(m, -1, c)[...] = best
+    indices.reshape(m, -1, c)[...] = flat
+    return True
+
+
 def max_pool_indices(xb, g, out, indices, fill):
     """Maximum of every window of ``xb`` into ``out`` and the flat position of its first maximum.
 
@@ -305,6 +345,8 @@ def max_pool_indices(xb, g, out, indices, fill):
     per = h * w * c
     is_float = xb.dtype.kind == "f"
     rows_at, cols_at, wide, code, row_codes, col_codes, codes, rows0, cols0, edges, corner = _index_plan(g, h, w)
+    if not edges and out.size * fh * fw <= _GATHER_MAX_CELLS and _max_indices_gathered(xb, g, out, indices):
+        return
 
     def work(a, b):
         # scratch for the biggest block, from the thread's reusable buffer
