@@ -159,24 +159,39 @@ def running_max(taps, o, t=None, cand=None, greater=None):
             np.maximum(o, tap, out=o)
         return
     (first, k, ks), rest = taps[0], taps[1:]
-    if ks is None:
-        t.fill(k)
-    else:
-        np.add(ks, k, out=t)
     if not rest:
+        if ks is None:
+            t.fill(k)
+        else:
+            np.add(ks, k, out=t)
         np.copyto(o, first)
         return
-    previous = first  # the first pass compares two taps: no copy of the first one
-    for tap, k, ks in rest:
-        np.greater(tap, previous, out=greater)
+    # The first two taps at once: t = (second's code where it is greater, else the first's)
+    # without filling t first. Codes grow, so the first's is the smaller one.
+    tap, k1, ks1 = rest[0]
+    np.greater(tap, first, out=greater)
+    if ks is None:
+        np.multiply(greater.view(np.uint8), k1 - k, out=t)
+        if k:
+            np.add(t, k, out=t)
+    else:
+        np.add(ks1, k1, out=cand)
+        np.multiply(cand, greater.view(np.uint8), out=cand)
+        if k:
+            np.add(ks, k, out=t)
+            np.maximum(t, cand, out=t)
+        else:
+            np.maximum(ks, cand, out=t)
+    np.maximum(first, tap, out=o)
+    for tap, k, ks in rest[1:]:
+        np.greater(tap, o, out=greater)
         if ks is None:
             np.multiply(greater.view(np.uint8), k, out=cand)
         else:
             np.add(ks, k, out=cand)
             np.multiply(cand, greater.view(np.uint8), out=cand)
         np.maximum(t, cand, out=t)
-        np.maximum(previous, tap, out=o)
-        previous = o
+        np.maximum(o, tap, out=o)
 
 
 def _first_real(start, d):
@@ -386,7 +401,7 @@ def max_pool_indices(xb, g, out, indices, fill):
                 edge_indices(t, idx, rows0, cols0, wide, h, w, g.d)
             else:
                 np.add(corner, t, out=idx, dtype=np.int64)
-            if is_float and np.count_nonzero(o) < o.size:
+            if is_float:
                 # np.maximum may keep -0.0 where 0.0 came first (they compare equal):
                 # read the value of a zero maximum from the cell its index names
                 zero = np.equal(o, 0, out=greater[:, :ho])
