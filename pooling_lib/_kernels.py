@@ -414,8 +414,13 @@ def max_pool_indices(xb, g, out, indices, fill):
 
 
 # ---------------------------------------------------------------- gradients
-def scatter_add(gb, ib, result):
-    """``result`` (m, h, w, c), zeros, receives each ``gb`` value at the flat position ``ib`` names."""
+def scatter_add(gb, ib, result, check=None):
+    """``result`` (m, h, w, c), zeros, receives each ``gb`` value at the flat position ``ib`` names.
+
+    ``check(indices)``, if given, is called on each block of ``ib`` before it
+    is used (to raise on an index outside the plane): the check then runs
+    on threads, on blocks that are in the cache anyway.
+    """
     m, h, w, c = result.shape
     per = h * w * c
     flat_result = result.reshape(m, per)
@@ -428,6 +433,8 @@ def scatter_add(gb, ib, result):
         (flat_buf,) = scratch(((parts[0][1] - a,) + gb.shape[1:], np.int64))
         with np.errstate(invalid="ignore", over="ignore"):  # inf + -inf on one cell is NaN
             for i, j in parts:
+                if check is not None:
+                    check(ib[i:j])
                 r, flat = flat_result[i:j], flat_buf[:j - i]
                 np.multiply(ib[i:j], c, out=flat, dtype=np.int64)
                 flat += start[:j - i]

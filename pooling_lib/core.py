@@ -708,9 +708,9 @@ def unpool_max(grad, indices, input_shape):
             f"input_shape must be a shape that pools to grad's spatial size {(ho, wo)}; no pooling "
             f"makes an axis longer than the input plus one, got {shape!r}"
         )
-    _check_index_range(ib, h, w, f"for input_shape {shape!r}")
+    where = f"for input_shape {shape!r}"
     result = np.zeros((m, h, w, c), dtype=grad.dtype)
-    _kernels.scatter_add(gb, ib, result)
+    _kernels.scatter_add(gb, ib, result, check=lambda block: _check_index_range(block, h, w, where))
     return unbatch(result)
 
 

@@ -312,6 +312,16 @@ def test_unpool_max_indices_out_of_range(bad, input_shape):
         unpool_max(grad, indices, input_shape)
 
 
+@pytest.mark.parametrize("bad", [-3, 64 * 64])
+def test_unpool_max_index_out_of_range_in_a_big_batch(bad):
+    # big enough to be split into blocks over threads: the check runs per block
+    grad = np.ones((40, 32, 32, 16), dtype=np.float32)
+    indices = np.zeros(grad.shape, dtype=np.int64)
+    indices[-1, -1, -1, -1] = bad
+    with pytest.raises(ValueError, match=mentions("indices", str(bad), raw=True)):
+        unpool_max(grad, indices, (40, 64, 64, 16))
+
+
 @pytest.mark.parametrize("shape", [(4,), (), (1, 1, 2, 2, 1)], ids=["1d", "0d", "5d"])
 def test_unpool_max_grad_wrong_number_of_dimensions(shape):
     with pytest.raises(ValueError, match=mentions("grad", str(len(shape)), raw=True)):
