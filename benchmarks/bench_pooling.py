@@ -40,6 +40,11 @@ ratio of two medians taken in that run (the machine is shared and noisy).
    ``sliding_window_view(x, (f, f))[::s, ::s].max(axis=(2, 3))``.
 6. Memory: with tracemalloc, the peak each of the 15 library calls allocates
    besides its result, relative to the input size.
+7. unpool_max's scatter: ``unpool_max`` (``np.add.at``) against two ways
+   without it, each checked against ``unpool_max`` first: one
+   ``np.bincount`` per sample, and the issue's hint, a prototype of the
+   gradient in ``f + f`` masked passes (down to the window's row, across to
+   its column).
 
 At the end it prints which of issue 8's speed targets are met and which are
 missed (and the first spec's targets). Before timing, it checks that the
@@ -48,11 +53,12 @@ library's results equal PyTorch's.
 Run it from the repository root, in an environment with numpy, pooling_lib
 and (optionally) torch::
 
-    python benchmarks/bench_pooling.py            # full size, about 5 minutes
+    python benchmarks/bench_pooling.py            # full size (its run time is printed at the end)
     python benchmarks/bench_pooling.py --quick    # batch of 8, about a minute
 """
 
 import argparse
+import contextlib
 import functools
 import gc
 import inspect
@@ -82,37 +88,62 @@ HAS_DILATION = "dilation" in inspect.signature(pl.pool).parameters
 
 
 # ------------------------------------------------------------------ timing
+@contextlib.contextmanager
+def no_gc():
+    """Collect once, then keep the cyclic garbage collector off while timing (as ``timeit`` does).
+
+    A collection walks every Python object (about 0.1 s with torch imported)
+    and leaves the caches cold: collecting before each timed call made the
+    next library call up to 1.6x slower here. Results are freed by reference
+    counting anyway.
+    """
+    gc.collect()
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def median_ms(fn, repeats, warmup=1):
     """Median wall time of ``fn()`` in milliseconds, after ``warmup`` untimed calls."""
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(repeats):
-        gc.collect()
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
+    with no_gc():
+        for _ in range(warmup):
+            fn()
+        times = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - start)
     return 1e3 * statistics.median(times)
 
 
 def paired_median_ms(calls, repeats, warmup=1):
-    """{name: median ms} for several calls timed in interleaved rounds (one call of each per round).
+    """{name: median ms} for several calls timed in interleaved rounds (one timed call of each per round).
 
     On a shared machine the load changes from second to second; timing the
     contenders of one cell in turn, round after round, exposes them to the
     same load, so their ratio is steadier than that of two separate runs.
+    Each timed call follows an untimed call of the same function, so that
+    no contender pays for another's after-effects: PyTorch's OpenMP threads
+    keep spinning on both cores for a while after each call (measured here:
+    a library call right after a PyTorch call took about 1.5x as long as
+    after its own call, and the same as alone with ``OMP_WAIT_POLICY=PASSIVE``).
     """
-    for fn in calls.values():
-        for _ in range(warmup):
-            fn()
     times = {name: [] for name in calls}
     names = list(calls)
-    for r in range(repeats):
-        for name in names[r % len(names):] + names[:r % len(names)]:  # rotate who goes first
-            gc.collect()
-            start = time.perf_counter()
-            calls[name]()
-            times[name].append(time.perf_counter() - start)
+    with no_gc():
+        for fn in calls.values():
+            for _ in range(warmup):
+                fn()
+        for r in range(repeats):
+            for name in names[r % len(names):] + names[:r % len(names)]:  # rotate who goes first
+                calls[name]()  # untimed: settles the cores and caches for this contender
+                start = time.perf_counter()
+                calls[name]()
+                times[name].append(time.perf_counter() - start)
     return {name: 1e3 * statistics.median(ts) for name, ts in times.items()}
 
 
@@ -433,6 +464,93 @@ def further_rows(x, rng, repeats, torch):
 
 
 # ------------------------------------------------------------------ explorer-sized calls
+def unpool_by_bincount(grad, idx, shape):
+    """unpool_max's scatter-add as one ``np.bincount`` per sample (float64 sums), on the library's threads."""
+    from pooling_lib import _kernels
+    m, h, w, c = shape
+    result = np.empty(shape, dtype=grad.dtype)
+    channel = np.arange(c)
+
+    def work(a, b):
+        for n in range(a, b):
+            flat = np.multiply(idx[n], c, dtype=np.int64)
+            flat += channel
+            sums = np.bincount(flat.reshape(-1), weights=grad[n].reshape(-1), minlength=h * w * c)
+            np.copyto(result[n].reshape(-1), sums, casting="same_kind")
+
+    _kernels.for_chunks(work, m, result.size)
+    return result
+
+
+def unpool_by_masked_passes(grad, idx, shape, f, s):
+    """The issue's hint: the gradient of the first-maximum rule in ``f + f`` masked passes, no scatter.
+
+    A timing prototype for unpadded square windows and indices from ``pool``
+    (the separable forward gives every (input row, output column) one column
+    offset): each gradient value goes down to its window's row (f masked
+    passes over the output, into ``rows``), then across to that row's column
+    (f masked passes over ``rows``), one sample at a time on the library's
+    threads.
+    """
+    from pooling_lib import _kernels
+    m, h, w, c = shape
+    _, ho, wo, _ = grad.shape
+    corner = ((np.arange(ho) * s)[:, None, None] * w + (np.arange(wo) * s)[None, :, None]).astype(np.int32)
+    hr = s * (ho - 1) + f
+    result = np.zeros(shape, dtype=grad.dtype)
+
+    def work(a, b):
+        code, wide = np.empty((ho, wo, c), np.int32), np.empty((ho, wo, c), np.int32)
+        di, dj = np.empty((ho, wo, c), np.uint8), np.empty((ho, wo, c), np.uint8)
+        mask, share = np.empty((ho, wo, c), bool), np.empty((ho, wo, c), grad.dtype)
+        rows, col_of = np.empty((hr, wo, c), grad.dtype), np.empty((hr, wo, c), np.uint8)
+        rows_mask, rows_share = np.empty((hr, wo, c), bool), np.empty((hr, wo, c), grad.dtype)
+        for n in range(a, b):
+            np.subtract(idx[n], corner, out=code, casting="unsafe")  # di * w + dj
+            di.fill(0)
+            for k in range(1, f):
+                np.greater_equal(code, k * w, out=mask)
+                di += mask.view(np.uint8)
+            np.multiply(di, w, out=wide, casting="unsafe")
+            np.subtract(code, wide, out=wide)
+            np.copyto(dj, wide, casting="unsafe")
+            rows.fill(0)
+            for k in range(f):  # down: each value to its window's row
+                np.equal(di, k, out=mask)
+                np.multiply(grad[n], mask, out=share)
+                band = rows[k:k + s * (ho - 1) + 1:s]
+                np.add(band, share, out=band)
+                np.copyto(col_of[k:k + s * (ho - 1) + 1:s], dj, where=mask)
+            r = result[n, :hr]
+            for q in range(f):  # across: each row value to its column
+                np.equal(col_of, q, out=rows_mask)
+                np.multiply(rows, rows_mask, out=rows_share)
+                band = r[:, q:q + s * (wo - 1) + 1:s]
+                np.add(band, rows_share, out=band)
+
+    _kernels.for_chunks(work, m, result.size)
+    return result
+
+
+def unpool_alternative_rows(x, rng, repeats):
+    """``(config, {name: ms})``: unpool_max against its two scatter-free alternatives, checked first."""
+    rows = []
+    for f, s in CONFIGS:
+        out, idx = pl.pool(x, f, s, return_indices=True)
+        grad = rng.standard_normal(out.shape, dtype=np.float32)
+        calls = {"np.add.at (unpool_max)": lambda: pl.unpool_max(grad, idx, x.shape),
+                 "np.bincount": lambda: unpool_by_bincount(grad, idx, x.shape),
+                 "masked passes": lambda: unpool_by_masked_passes(grad, idx, x.shape, f, s)}
+        expected = calls["np.add.at (unpool_max)"]()
+        for name in ("np.bincount", "masked passes"):
+            np.testing.assert_allclose(calls[name](), expected, rtol=1e-5, atol=1e-5, err_msg=name)
+        del expected
+        rows.append(((f, s), paired_median_ms(calls, repeats)))
+        del out, idx, grad
+        gc.collect()
+    return rows
+
+
 def explorer_rows(loops):
     """[(name, lib us, one-liner us)] for 8 x 8 float64 grids, as the explorers pool them."""
     x = np.random.default_rng(0).standard_normal((8, 8))
@@ -506,6 +624,8 @@ def main():
     parser.add_argument("--no-torch", action="store_true", help="skip PyTorch")
     parser.add_argument("--no-huge-pages", action="store_true", help="skip the THP_MEM_ALLOC_ENABLE=1 run")
     parser.add_argument("--no-memory", action="store_true", help="skip the tracemalloc pass")
+    parser.add_argument("--no-alternatives", action="store_true",
+                        help="skip timing unpool_max against np.bincount and the masked-pass prototype")
     parser.add_argument("--loops", type=int, default=2000, help="calls per round for the 8x8 timings")
     parser.add_argument("--warm-memory", type=float, default=2.0, metavar="GIB",
                         help="touch and free this many GiB before timing (default 2): on a VM whose memory"
@@ -662,6 +782,21 @@ def main():
         for f, s in CONFIGS:
             print(f"{f}/{s:<2} " + " ".join(f"{memory[(f, s), op] / x.nbytes:12.2f}" for op in OPS))
 
+    # ------------------------------------------------------------ 7. unpool_max's scatter
+    alternatives = []
+    if not args.no_alternatives:
+        alternatives = unpool_alternative_rows(x, rng, args.repeats)
+        print()
+        print("7. unpool_max's scatter-add (np.add.at) against scatter-free alternatives, same batch (ms)")
+        names = list(alternatives[0][1])
+        head7 = f"{'f/s':>4} " + " ".join(f"{name:>23}" for name in names)
+        print(head7)
+        print("-" * len(head7))
+        for (f, s), times in alternatives:
+            print(f"{f}/{s:<2} " + " ".join(f"{times[name]:23.1f}" for name in names))
+        print("np.bincount: one per sample, float64 sums; masked passes: the issue's f + f passes"
+              " (down to the window's row, then across to its column)")
+
     assert np.array_equal(x, x_before), "the input was modified"
 
     # ------------------------------------------------------------ targets
@@ -693,8 +828,14 @@ def main():
     print(f"  {verdict(worst_e[1] / worst_e[2] <= 2)}  explorer-sized call <= 2x the numpy one-liner:"
           f" worst {worst_e[0]} {worst_e[1] / worst_e[2]:.2f}x ({worst_e[1]:.1f} us vs {worst_e[2]:.1f} us)")
     add_at = "np.add.at" in inspect.getsource(pl.unpool_max) or "add.at" in _engine_source()
+    why = ""
+    if add_at and alternatives:
+        slower = {name: geomean(t[name] / t["np.add.at (unpool_max)"] for _, t in alternatives)
+                  for name in alternatives[0][1] if name != "np.add.at (unpool_max)"}
+        why = ("; kept because the alternatives measured in table 7 are slower: "
+               + ", ".join(f"{name} {v:.2f}x" for name, v in slower.items()) + " (geometric mean)")
     print(f"  {verdict(not add_at)}  unpool_max without np.add.at: "
-          + ("np.add.at still in its code path" if add_at else "no np.add.at in core or its engine"))
+          + ("np.add.at still in its code path" + why if add_at else "no np.add.at in core or its engine"))
     if memory:
         worst_key = max(memory, key=memory.get)
         worst_ratio = memory[worst_key] / x.nbytes
