@@ -107,6 +107,15 @@ def no_gc():
             gc.enable()
 
 
+def numpy_huge_pages():
+    """Whether numpy advises transparent huge pages for its big arrays (NUMPY_MADVISE_HUGEPAGE)."""
+    try:
+        from numpy._core.multiarray import _get_madvise_hugepage
+    except ImportError:  # numpy < 2
+        from numpy.core.multiarray import _get_madvise_hugepage
+    return bool(_get_madvise_hugepage())
+
+
 def median_ms(fn, repeats, warmup=1):
     """Median wall time of ``fn()`` in milliseconds, after ``warmup`` untimed calls."""
     with no_gc():
@@ -651,6 +660,8 @@ def main():
     else:
         print(f"\nPyTorch skipped ({why}): the lib/torch columns and targets are left out.")
     print(f"load average at the start: {os.getloadavg()[0]:.1f} (other processes share the cores)")
+    print(f"numpy advises huge pages for big arrays: {numpy_huge_pages()}"
+          " (NUMPY_MADVISE_HUGEPAGE=0 turns it off; see benchmarks/README.md)")
     print(f"median of {args.repeats} timed calls after 1 warm-up call"
           f" (post-style baseline: median of {args.baseline_repeats}); times in ms")
     if m != 64:

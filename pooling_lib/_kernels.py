@@ -486,12 +486,24 @@ def spread_mean(gb, div, g, rb):
                     target = pad_buf[:j - i]
                     target.fill(0)
                 if separable:
+                    # Tap k of the windows is the first to reach its columns (rows) when
+                    # k < stride: it is copied in, not added, and the buffer needs zeros
+                    # only where no such tap writes (past the first stride * wo columns).
                     cols = cols_buf[:j - i]
-                    cols.fill(0)
-                    for cs in cols_at:
-                        np.add(cols[:, :, cs], share, out=cols[:, :, cs])
-                    for rs in rows_at:
-                        np.add(target[:, rs, :span[1]], cols, out=target[:, rs, :span[1]])
+                    if fw >= sw:
+                        cols[:, :, sw * wo:] = 0
+                    else:
+                        cols.fill(0)  # gaps between the windows
+                    for k, cs in enumerate(cols_at):
+                        if k < sw:
+                            np.copyto(cols[:, :, cs], share)
+                        else:
+                            np.add(cols[:, :, cs], share, out=cols[:, :, cs])
+                    for k, rs in enumerate(rows_at):
+                        if k < sh:  # target holds zeros: the first writer of these rows may copy
+                            np.copyto(target[:, rs, :span[1]], cols)
+                        else:
+                            np.add(target[:, rs, :span[1]], cols, out=target[:, rs, :span[1]])
                 else:
                     for rs, cs in itertools.product(rows_at, cols_at):
                         np.add(target[:, rs, cs], share, out=target[:, rs, cs])
