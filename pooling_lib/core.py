@@ -709,7 +709,7 @@ def unpool_max(grad, indices, input_shape):
             f"makes an axis longer than the input plus one, got {shape!r}"
         )
     where = f"for input_shape {shape!r}"
-    result = np.zeros((m, h, w, c), dtype=grad.dtype)
+    result = np.empty((m, h, w, c), dtype=grad.dtype)  # every cell is written
     _kernels.scatter_add(gb, ib, result, check=lambda block: _check_index_range(block, h, w, where))
     return unbatch(result)
 

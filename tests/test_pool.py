@@ -283,6 +283,22 @@ def test_unpool_max_puts_values_back_at_the_indices(unpool):
     assert np.issubdtype(result.dtype, np.floating)
 
 
+def test_unpool_max_adds_every_collision_exactly():
+    # random flat positions in a 4x4 plane: many values land on one cell, in every channel
+    rng = np.random.default_rng(5)
+    grad = rng.integers(-4, 5, (2, 3, 3, 7)).astype(np.float32)
+    idx = rng.integers(0, 16, grad.shape)  # many collisions
+    expected = reference.unpool_max(grad, idx, (2, 4, 4, 7))
+    assert_array_equal(unpool_max(grad, idx, (2, 4, 4, 7)), expected)
+    # hand-computed: three values land on cell (1, 2) of every channel, one on cell (0, 0)
+    grad = np.array([[[3.0] * 7, [-4.0] * 7], [[2.0] * 7, [5.0] * 7]])  # (2, 2, 7)
+    idx = np.array([[[6] * 7, [6] * 7], [[6] * 7, [0] * 7]])
+    expected = np.zeros((4, 4, 7))
+    expected[1, 2] = 1.0  # 3 - 4 + 2
+    expected[0, 0] = 5.0
+    assert_array_equal(unpool_max(grad, idx, (4, 4, 7)), expected)
+
+
 @UNPOOL_MAX_IMPLS
 def test_unpool_max_3d_and_4d(unpool):
     grad = np.array([[[1.0, 10.0]]])  # (1, 1, 2)
