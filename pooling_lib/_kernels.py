@@ -219,6 +219,30 @@ def edge_indices(t, out, rows0, cols0, wide, h, w, d):
 
 
 # ---------------------------------------------------------------- pooling
+@functools.lru_cache(maxsize=64)
+def _window_cells(g, h, w):
+    """Flat position ``row * w + col`` of every cell of every window, shape ``(ho * wo, fh * fw)``,
+    and the column ``arange(ho * wo)[:, None]`` that picks one cell per window.
+
+    Cells in row-major order inside each window, so that ``argmax`` along
+    the last axis finds the first maximum. Only for geometries whose windows
+    hold no padding (see ``edges`` in :func:`_index_plan`).
+    """
+    (ho, wo), (fh, fw), (sh, sw), (dh, dw) = g.out, g.f, g.s, g.d
+    rows = (np.arange(ho) * sh)[:, None, None, None] + (np.arange(fh) * dh)[None, None, :, None]
+    cols = (np.arange(wo) * sw)[None, :, None, None] + (np.arange(fw) * dw)[None, None, None, :]
+    cells = (rows * w + cols).reshape(ho * wo, fh * fw)
+    window = np.arange(ho * wo)[:, None]  # picks each window's row of ``cells``
+    for a in (cells, window):
+        a.flags.writeable = False
+    return cells, window
+
+
+# Below this many gathered window cells, max pooling gathers every window and
+# takes one max or argmax (a handful of numpy calls: explorer-sized work).
+_GATHER_MAX_CELLS = 1 << 13
+
+
 def _max_work(xb, g, out, fill):
     (ho, wo), (fh, fw), (sh, sw), (dh, dw) = g.out, g.f, g.s, g.d
     span = g.span
@@ -246,7 +270,14 @@ def _max_work(xb, g, out, fill):
 
 def max_pool(xb, g, out, fill):
     """Maximum of every window of the batch ``xb`` into ``out`` (m, ho, wo, c)."""
-    for_chunks(_max_work(xb, g, out, fill), xb.shape[0], xb.size)
+    m, h, w, c = xb.shape
+    inside = g.pad == (0, 0) and g.span[0] <= h and g.span[1] <= w
+    if inside and out.size * g.f[0] * g.f[1] <= _GATHER_MAX_CELLS:
+        # tiny work: every window gathered, one reduction (NaN propagates through max)
+        cells, _ = _window_cells(g, h, w)
+        out.reshape(m, -1, c)[...] = xb.reshape(m, h * w, c)[:, cells].max(axis=2)
+        return
+    for_chunks(_max_work(xb, g, out, fill), m, xb.size)
 
 
 def mean_pool(xb, g, div, out):
@@ -306,27 +337,6 @@ def _index_plan(g, h, w):
     return rows_at, cols_at, wide, code, row_codes, col_codes, codes, rows0, cols0, edges, corner
 
 
-@functools.lru_cache(maxsize=64)
-def _window_cells(g, h, w):
-    """Flat position ``row * w + col`` of every cell of every window, shape ``(ho * wo, fh * fw)``.
-
-    Cells in row-major order inside each window, so that ``argmax`` along
-    the last axis finds the first maximum. Only for geometries whose windows
-    hold no padding (see ``edges`` in :func:`_index_plan`).
-    """
-    (ho, wo), (fh, fw), (sh, sw), (dh, dw) = g.out, g.f, g.s, g.d
-    rows = (np.arange(ho) * sh)[:, None, None, None] + (np.arange(fh) * dh)[None, None, :, None]
-    cols = (np.arange(wo) * sw)[None, :, None, None] + (np.arange(fw) * dw)[None, None, None, :]
-    cells = (rows * w + cols).reshape(ho * wo, fh * fw)
-    cells.flags.writeable = False
-    return cells
-
-
-# Below this many gathered window cells, max pooling with indices gathers every
-# window and takes one argmax (a handful of numpy calls: explorer-sized work).
-_GATHER_MAX_CELLS = 1 << 13
-
-
 def _max_indices_gathered(xb, g, out, indices):
     """:func:`max_pool_indices` for tiny work: every window gathered, one ``argmax``.
 
@@ -334,12 +344,12 @@ def _max_indices_gathered(xb, g, out, indices):
     follows PyTorch's last-NaN rule, which ``argmax`` (first NaN) does not.
     """
     m, h, w, c = xb.shape
-    cells = _window_cells(g, h, w)
+    cells, window = _window_cells(g, h, w)
     plane = xb.reshape(m, h * w, c)
     k = plane[:, cells].argmax(axis=2)  # (m, ho * wo, c): the first maximum of each window
-    flat = cells[np.arange(cells.shape[0])[:, None], k]  # its position in the plane
+    flat = cells[window, k]  # its position in the plane
     best = plane[np.arange(m)[:, None, None], flat, np.arange(c)]  # the very cell: -0.0 stays -0.0
-    if best.dtype.kind == "f" and np.isnan(best).any():
+    if best.dtype.kind == "f" and best.size and np.isnan(best.max()):  # max is NaN iff some window's is
         return False
     out.reshape(m, -1, c)[...] = best
     indices.reshape(m, -1, c)[...] = flat
