@@ -219,6 +219,12 @@ def edge_indices(t, out, rows0, cols0, wide, h, w, d):
 
 
 # ---------------------------------------------------------------- pooling
+def real_cells_only(g, hw):
+    """Whether every window holds only real cells: no padding, no ``ceil_mode`` window past the input."""
+    h, w = hw
+    return g.pad == (0, 0) and g.span[0] <= h and g.span[1] <= w
+
+
 @functools.lru_cache(maxsize=64)
 def _window_cells(g, h, w):
     """Flat position ``row * w + col`` of every cell of every window, shape ``(ho * wo, fh * fw)``,
@@ -226,7 +232,7 @@ def _window_cells(g, h, w):
 
     Cells in row-major order inside each window, so that ``argmax`` along
     the last axis finds the first maximum. Only for geometries whose windows
-    hold no padding (see ``edges`` in :func:`_index_plan`).
+    hold no padding (:func:`real_cells_only`).
     """
     (ho, wo), (fh, fw), (sh, sw), (dh, dw) = g.out, g.f, g.s, g.d
     rows = (np.arange(ho) * sh)[:, None, None, None] + (np.arange(fh) * dh)[None, None, :, None]
@@ -271,8 +277,7 @@ def _max_work(xb, g, out, fill):
 def max_pool(xb, g, out, fill):
     """Maximum of every window of the batch ``xb`` into ``out`` (m, ho, wo, c)."""
     m, h, w, c = xb.shape
-    inside = g.pad == (0, 0) and g.span[0] <= h and g.span[1] <= w
-    if inside and out.size * g.f[0] * g.f[1] <= _GATHER_MAX_CELLS:
+    if real_cells_only(g, (h, w)) and out.size * g.f[0] * g.f[1] <= _GATHER_MAX_CELLS:
         # tiny work: every window gathered, one reduction (NaN propagates through max)
         cells, _ = _window_cells(g, h, w)
         out.reshape(m, -1, c)[...] = xb.reshape(m, h * w, c)[:, cells].max(axis=2)
@@ -327,7 +332,7 @@ def _index_plan(g, h, w):
     rows0 = (np.arange(ho) * sh - g.pad[0])[:, None, None]
     cols0 = (np.arange(wo) * sw - g.pad[1])[None, :, None]
     # a padding cell can only win where padding or a ceil_mode window reaches past the input
-    edges = g.pad != (0, 0) or g.span[0] > h or g.span[1] > w
+    edges = not real_cells_only(g, (h, w))
     corner = None
     if not edges:
         corner = (rows0 * w + cols0)[None].astype(np.int64)  # (1, ho, wo, 1): broadcast over channels
@@ -473,7 +478,7 @@ def spread_mean(gb, div, g, rb):
     m, h, w, c = rb.shape
     (ho, wo), (fh, fw), (sh, sw), (ph, pw) = g.out, g.f, g.s, g.pad
     span = g.span
-    inside = (ph, pw) == (0, 0) and span[0] <= h and span[1] <= w
+    inside = real_cells_only(g, (h, w))
     tiling = tiles(g, (h, w))
     # Spreading is separable: over each window's columns into a buffer of
     # pooled rows, then over its rows (long contiguous runs) into the input.
@@ -535,6 +540,4 @@ def spread_mean(gb, div, g, rb):
 
 def tiles(g, hw):
     """Whether the windows tile the input exactly (no padding, no overlap, no overhang)."""
-    h, w = hw
-    return (g.pad == (0, 0) and g.span[0] <= h and g.span[1] <= w
-            and g.s == g.f and g.d == (1, 1))
+    return real_cells_only(g, hw) and g.s == g.f and g.d == (1, 1)
