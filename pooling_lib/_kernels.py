@@ -26,6 +26,14 @@ whole-array numpy calls. The techniques, one by one:
   page fault per page), so no temporary is larger than one block.
 * **Threads.** numpy releases the GIL inside its loops, so a big batch is split
   over a thread pool; small work stays in the calling thread.
+* **Tiny work: gather.** On an explorer-sized grid the cost is the number of
+  numpy calls, not the arithmetic: max pooling then gathers every window's
+  cells with one fancy index (``_window_cells``) and takes one ``max`` or
+  ``argmax`` (the first maximum) along them.
+* **Scatter into the cache.** The max gradient adds each value at its index
+  (``np.add.at``) into a zeroed per-thread buffer the size of one block, then
+  copies the block out in one sequential pass: scattered writes into fresh
+  memory cost a page fault each time they reach a new page.
 
 Nothing here checks arguments: :mod:`pooling_lib.core` does that and passes a
 ``Geometry`` (window ``f``, stride ``s``, dilation ``d``, padding before
