@@ -843,8 +843,8 @@ def main():
     if add_at and alternatives:
         slower = {name: geomean(t[name] / t["np.add.at (unpool_max)"] for _, t in alternatives)
                   for name in alternatives[0][1] if name != "np.add.at (unpool_max)"}
-        why = ("; kept because the alternatives measured in table 7 are slower: "
-               + ", ".join(f"{name} {v:.2f}x" for name, v in slower.items()) + " (geometric mean)")
+        why = ("; table 7, time of each way without it / np.add.at's (geometric mean): "
+               + ", ".join(f"{name} {v:.2f}x" for name, v in slower.items()))
     print(f"  {verdict(not add_at)}  unpool_max without np.add.at: "
           + ("np.add.at still in its code path" + why if add_at else "no np.add.at in core or its engine"))
     if memory:
