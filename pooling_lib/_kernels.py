@@ -446,7 +446,8 @@ def scatter_add(gb, ib, result, check=None):
     adds stay in the cache and never touch fresh memory), then copied into
     ``result`` in one sequential pass. Measured against ``np.bincount`` and
     against the scatter-free masked passes in benchmarks/bench_pooling.py
-    (table 7): both slower.
+    (table 7): the masked passes took 3.5x as long, one ``np.bincount`` per
+    sample came out even while needing a float64 buffer per sample.
 
     ``check(indices)``, if given, is called on each block of ``ib`` before it
     is used (to raise on an index outside the plane): the check then runs
