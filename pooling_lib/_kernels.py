@@ -285,6 +285,8 @@ def _max_work(xb, g, out, fill):
 def max_pool(xb, g, out, fill):
     """Maximum of every window of the batch ``xb`` into ``out`` (m, ho, wo, c)."""
     m, h, w, c = xb.shape
+    if out.size == 0:  # no sample or no channel: nothing to compute
+        return
     if real_cells_only(g, (h, w)) and out.size * g.f[0] * g.f[1] <= _GATHER_MAX_CELLS:
         # tiny work: every window gathered, one reduction (NaN propagates through max)
         cells, _ = _window_cells(g, h, w)
@@ -295,6 +297,8 @@ def max_pool(xb, g, out, fill):
 
 def mean_pool(xb, g, div, out):
     """Sum of every window of ``xb`` divided by ``div`` (a scalar or (ho, wo, 1)) into ``out``."""
+    if out.size == 0:  # no sample or no channel: nothing to compute
+        return
     (ho, wo), (fh, fw), (sh, sw) = g.out, g.f, g.s
     span = g.span
     rows_at, cols_at = offsets(ho, fh, sh), offsets(wo, fw, sw)
@@ -379,6 +383,8 @@ def max_pool_indices(xb, g, out, indices, fill):
     """
     m, h, w, c = xb.shape
     (ho, wo), (fh, fw), span, pads = g.out, g.f, g.span, g.pad
+    if out.size == 0:  # no sample or no channel: nothing to compute
+        return
     separable = fh > 1 and fw > 1
     per = h * w * c
     is_float = xb.dtype.kind == "f"
@@ -454,6 +460,8 @@ def scatter_add(gb, ib, result, check=None):
     on threads, on blocks that are in the cache anyway.
     """
     m, h, w, c = result.shape
+    if result.size == 0:  # no sample or no channel: nothing to write
+        return
     per = h * w * c
     # flat position of (sample i of a block, channel) in the block's buffer
     step = max(1, _BLOCK_ELEMENTS // max(1, per))
@@ -485,6 +493,8 @@ def spread_mean(gb, div, g, rb):
     :func:`tiles`).
     """
     m, h, w, c = rb.shape
+    if rb.size == 0:  # no sample or no channel: nothing to write
+        return
     (ho, wo), (fh, fw), (sh, sw), (ph, pw) = g.out, g.f, g.s, g.pad
     span = g.span
     inside = real_cells_only(g, (h, w))

@@ -16,9 +16,12 @@ from numpy.testing import assert_array_equal
 
 from pooling_lib import (
     adaptive_pool,
+    blur_pool,
+    blur_pool_backward,
     global_pool,
     lp_pool,
     max_mask,
+    max_unpool2d,
     pool,
     unpool_avg,
     unpool_max,
@@ -242,3 +245,66 @@ def test_none_is_reported_as_none(call):
 def test_window_arguments_that_are_not_an_integer_or_a_pair_are_named(f, text):
     with pytest.raises(TypeError, match=re.escape(f"f must be an integer or a pair of integers, got {text}")):
         pool(np.arange(16.0).reshape(4, 4), f)
+
+
+# ------------------------------------------------ an empty batch, or no channels
+# The tiny-input max path reshaped its result with -1, which numpy cannot infer for a size-0
+# array ("cannot reshape array of size 0"); the block kernel then reduced an empty array to test
+# for NaN ("zero-size array to reduction operation maximum"). PyTorch pools an empty batch to an
+# empty batch; so does every function here, with the output shape of a non-empty one.
+EMPTY_CALLS = {
+    "max": lambda x: pool(x, 2),
+    "max+indices": lambda x: pool(x, 2, return_indices=True),
+    "max, padding": lambda x: pool(x, 3, 2, padding=1),
+    "max+indices, padding": lambda x: pool(x, 3, 2, padding=1, return_indices=True),
+    "max, dilation": lambda x: pool(x, 2, 1, dilation=2),
+    "mean": lambda x: pool(x, 2, method="mean"),
+    "mean, same": lambda x: pool(x, 2, padding="same", method="mean"),
+    "max_mask": lambda x: max_mask(x, 2),
+    "adaptive max": lambda x: adaptive_pool(x, 3, method="max"),
+    "adaptive mean": lambda x: adaptive_pool(x, 3, method="mean"),
+    "global": lambda x: global_pool(x),
+    "lp": lambda x: lp_pool(x, 2, 2),
+    "blur max": lambda x: blur_pool(x),
+    "blur mean": lambda x: blur_pool(x, method="mean"),
+}
+
+
+def _pooled_shape(shape, ho, wo):
+    return (shape[0], ho, wo, shape[3]) if len(shape) == 4 else (ho, wo, shape[2])
+
+
+@pytest.mark.parametrize("shape", [(0, 4, 4, 2), (0, 64, 64, 8), (2, 4, 4, 0), (4, 4, 0)])
+@pytest.mark.parametrize("name", list(EMPTY_CALLS))
+def test_empty_batch_or_no_channels_pools_to_an_empty_result(shape, name):
+    # (0, 64, 64, 8) is past the tiny-input size: the block kernels run on it
+    x = np.ones(shape)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = EMPTY_CALLS[name](x)
+    results = got if isinstance(got, tuple) else (got,)
+    h, w = shape[-3], shape[-2]
+    expected = {
+        "max, padding": _pooled_shape(shape, (h + 2 - 3) // 2 + 1, (w + 2 - 3) // 2 + 1),
+        "max+indices, padding": _pooled_shape(shape, (h + 2 - 3) // 2 + 1, (w + 2 - 3) // 2 + 1),
+        "max, dilation": _pooled_shape(shape, h - 2, w - 2),
+        "max_mask": (shape[:1] + (h // 2, w // 2, 2, 2) + shape[3:] if len(shape) == 4
+                     else (h // 2, w // 2, 2, 2) + shape[2:]),
+        "adaptive max": _pooled_shape(shape, 3, 3),
+        "adaptive mean": _pooled_shape(shape, 3, 3),
+        "global": shape[:1] + shape[3:] if len(shape) == 4 else shape[2:],
+    }.get(name, _pooled_shape(shape, h // 2, w // 2))
+    for result in results:
+        assert result.shape == expected
+        assert result.size == 0
+
+
+@pytest.mark.parametrize("shape", [(0, 4, 4, 2), (0, 64, 64, 8), (2, 4, 4, 0), (4, 4, 0)])
+def test_empty_batch_or_no_channels_unpools_to_zeros_of_the_input_shape(shape):
+    out, idx = pool(np.ones(shape), 2, return_indices=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        results = [unpool_max(out, idx, shape), unpool_avg(out, shape, 2), max_unpool2d(out, idx, 2),
+                   blur_pool_backward(np.ones(blur_pool(np.ones(shape)).shape), np.ones(shape))]
+    for result in results:
+        assert result.shape == shape
