@@ -541,17 +541,35 @@ def unpool_by_masked_passes(grad, idx, shape, f, s):
     return result
 
 
+def on_one_thread(call):
+    """``call`` with the library's thread pool unused (every block in the calling thread)."""
+    from pooling_lib import _kernels
+
+    def run():
+        workers, _kernels._WORKERS = _kernels._WORKERS, 1
+        try:
+            return call()
+        finally:
+            _kernels._WORKERS = workers
+    return run
+
+
+ONE_THREAD = "np.add.at, one thread"
+
+
 def unpool_alternative_rows(x, rng, repeats):
-    """``(config, {name: ms})``: unpool_max against its two scatter-free alternatives, checked first."""
+    """``(config, {name: ms})``: unpool_max against its two scatter-free alternatives, checked first,
+    and against itself on one thread (how much its threads gain)."""
     rows = []
     for f, s in CONFIGS:
         out, idx = pl.pool(x, f, s, return_indices=True)
         grad = rng.standard_normal(out.shape, dtype=np.float32)
         calls = {"np.add.at (unpool_max)": lambda: pl.unpool_max(grad, idx, x.shape),
                  "np.bincount": lambda: unpool_by_bincount(grad, idx, x.shape),
-                 "masked passes": lambda: unpool_by_masked_passes(grad, idx, x.shape, f, s)}
+                 "masked passes": lambda: unpool_by_masked_passes(grad, idx, x.shape, f, s),
+                 ONE_THREAD: on_one_thread(lambda: pl.unpool_max(grad, idx, x.shape))}
         expected = calls["np.add.at (unpool_max)"]()
-        for name in ("np.bincount", "masked passes"):
+        for name in ("np.bincount", "masked passes", ONE_THREAD):
             np.testing.assert_allclose(calls[name](), expected, rtol=1e-5, atol=1e-5, err_msg=name)
         del expected
         rows.append(((f, s), paired_median_ms(calls, repeats)))
@@ -634,7 +652,8 @@ def main():
     parser.add_argument("--no-huge-pages", action="store_true", help="skip the THP_MEM_ALLOC_ENABLE=1 run")
     parser.add_argument("--no-memory", action="store_true", help="skip the tracemalloc pass")
     parser.add_argument("--no-alternatives", action="store_true",
-                        help="skip timing unpool_max against np.bincount and the masked-pass prototype")
+                        help="skip timing unpool_max against np.bincount, the masked-pass prototype"
+                             " and itself on one thread")
     parser.add_argument("--loops", type=int, default=2000, help="calls per round for the 8x8 timings")
     parser.add_argument("--warm-memory", type=float, default=2.0, metavar="GIB",
                         help="touch and free this many GiB before timing (default 2): on a VM whose memory"
@@ -806,7 +825,10 @@ def main():
         for (f, s), times in alternatives:
             print(f"{f}/{s:<2} " + " ".join(f"{times[name]:23.1f}" for name in names))
         print("np.bincount: one per sample, float64 sums; masked passes: the issue's f + f passes"
-              " (down to the window's row, then across to its column)")
+              " (down to the window's row, then across to its column);")
+        print(f"{ONE_THREAD}: unpool_max with its blocks in the calling thread:"
+              f" {geomean(t[ONE_THREAD] / t['np.add.at (unpool_max)'] for _, t in alternatives):.2f}x"
+              f" the time on {os.cpu_count()} threads (geometric mean)")
 
     assert np.array_equal(x, x_before), "the input was modified"
 
@@ -842,7 +864,7 @@ def main():
     why = ""
     if add_at and alternatives:
         slower = {name: geomean(t[name] / t["np.add.at (unpool_max)"] for _, t in alternatives)
-                  for name in alternatives[0][1] if name != "np.add.at (unpool_max)"}
+                  for name in alternatives[0][1] if name not in ("np.add.at (unpool_max)", ONE_THREAD)}
         why = ("; table 7, time of each way without it / np.add.at's (geometric mean): "
                + ", ".join(f"{name} {v:.2f}x" for name, v in slower.items()))
     print(f"  {verdict(not add_at)}  unpool_max without np.add.at: "

@@ -20,7 +20,6 @@ Results go to benchmarks/results/server_memory.json and a table on stdout.
 import json
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 from matplotlib import colormaps
 from matplotlib.colors import to_rgb
-from matplotlib.collections import LineCollection, PolyCollection
+from matplotlib.collections import LineCollection
 from matplotlib.patches import Rectangle
 
 from .palette import FADED_INK, GRID_LINE, INK, contrast_ratio

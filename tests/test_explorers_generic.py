@@ -2,7 +2,6 @@
 redraws a different picture; its text is large enough to read in class; selection works."""
 
 import ipywidgets as widgets
-import numpy as np
 import pytest
 
 from pooling_lib.explorers import all_explorers
