@@ -415,16 +415,18 @@ def max_pool_indices(xb, g, out, indices, fill):
                 running_max([(xp[:, rs, cs], k, None)
                              for k, (rs, cs) in zip(codes, itertools.product(rows_at, cols_at))],
                             o, t, cand, greater)
+            # A contiguous bool array shaped like o, in greater's memory (free now). Contiguous
+            # matters: numpy 2.4's isnan, isinf and signbit leave elements of a strided bool
+            # out= unwritten (np.isnan(np.ones(32), out=np.ones(64, bool)[::2]) keeps 28 Trues).
+            flags = greater.reshape(-1)[:o.size].reshape(o.shape)
             # the largest maximum is NaN exactly when some window is: only then look for them
             if is_float and np.isnan(np.maximum.reduce(o, axis=None)):
-                nan = np.isnan(o, out=greater[:, :ho])
-                if nan.any():
-                    # NaN propagates through np.maximum; its index is the window's last NaN
-                    nan = nan.copy()
-                    last = np.zeros_like(t)
-                    for k, (rs, cs) in zip(codes, itertools.product(rows_at, cols_at)):
-                        np.maximum(last, np.isnan(xp[:, rs, cs]).view(np.uint8) * k, out=last)
-                    np.copyto(t, last, where=nan)
+                # NaN propagates through np.maximum; its index is the window's last NaN
+                nan = np.isnan(o, out=flags)
+                last = np.zeros_like(t)
+                for k, (rs, cs) in zip(codes, itertools.product(rows_at, cols_at)):
+                    np.maximum(last, np.isnan(xp[:, rs, cs]).view(np.uint8) * k, out=last)
+                np.copyto(t, last, where=nan)
             idx = indices[i:j]
             if edges:
                 edge_indices(t, idx, rows0, cols0, wide, h, w, g.d)
@@ -433,7 +435,7 @@ def max_pool_indices(xb, g, out, indices, fill):
             if is_float:
                 # np.maximum may keep -0.0 where 0.0 came first (they compare equal):
                 # read the value of a zero maximum from the cell its index names
-                zero = np.equal(o, 0, out=greater[:, :ho])
+                zero = np.equal(o, 0, out=flags)
                 if zero.any():
                     plane = xb[i:j].reshape(j - i, h * w, c)
                     cell = np.take_along_axis(plane, idx.reshape(j - i, ho * wo, c), axis=1)

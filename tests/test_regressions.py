@@ -308,3 +308,44 @@ def test_empty_batch_or_no_channels_unpools_to_zeros_of_the_input_shape(shape):
                    blur_pool_backward(np.ones(blur_pool(np.ones(shape)).shape), np.ones(shape))]
     for result in results:
         assert result.shape == shape
+
+
+# ------------------------------------------------ a NaN in one sample, the other samples' indices
+# numpy 2.4's isnan leaves elements of a strided bool out= unwritten; the NaN search wrote into a
+# strided slice of a scratch buffer, so stale Trues from earlier comparisons marked windows of
+# other samples as NaN windows (their index became that of a "last NaN" they do not hold), and
+# the signed-zero fix then read their values from those wrong cells.
+def test_a_nan_in_one_sample_leaves_the_other_samples_indices_alone():
+    x = np.zeros((64, 4, 4, 1))
+    x[:, 3, 3, 0] = 1.0
+    x[0, 0, 0, 0] = np.nan
+    out, idx = pool(x, 4, return_indices=True)
+    assert_array_equal(idx.reshape(-1), np.r_[0, np.full(63, 15)])
+    assert_array_equal(out.reshape(-1)[1:], np.ones(63))
+    assert np.isnan(out.reshape(-1)[0])
+
+
+def test_a_nan_in_one_sample_leaves_the_other_samples_values_alone():
+    x = np.full((64, 4, 4, 1), -5.0)
+    x[:, 3, 3, 0] = 0.0
+    x[0, 0, 0, 0] = np.nan
+    out, idx = pool(x, 4, return_indices=True)
+    assert_array_equal(out.reshape(-1)[1:], np.zeros(63))  # the zero at (3, 3), not a -5
+    assert_array_equal(idx.reshape(-1)[1:], np.full(63, 15))
+
+
+@pytest.mark.parametrize("shape, f, stride, padding", [
+    ((16, 3, 3, 1), 3, 3, 1),  # one window per sample, padding: the edge path
+    ((40, 4, 4, 2), 4, 4, 0),  # global maximum, two channels
+    ((40, 5, 5, 1), 3, 2, 0),  # 2 x 2 windows, separable
+    ((24, 6, 1, 3), (3, 1), (3, 1), 0),  # one column
+])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_nan_in_a_few_samples_matches_the_reference(shape, f, stride, padding, dtype):
+    rng = np.random.default_rng(5)
+    x = rng.integers(-2, 3, size=shape).astype(dtype)  # ties and zeros everywhere
+    x[[0, 7, shape[0] - 1], 0, 0, 0] = np.nan
+    out, idx = pool(x, f, stride, padding=padding, return_indices=True)
+    ref_out, ref_idx = reference.max_pool(x, f, stride, padding)
+    assert_array_equal(idx, ref_idx)
+    assert_array_equal(out, ref_out)
