@@ -10,9 +10,14 @@ import operator
 
 import numpy as np
 
-__all__ = ["as_pool_array", "check_flag", "check_int", "pair"]
+__all__ = ["LARGEST", "as_pool_array", "check_flag", "check_int", "pair"]
 
 _ALLOWED_KINDS = "iuf"
+
+# The largest window, stride, padding, dilation or size accepted: PyTorch's
+# pooling kernels take 32-bit ints too, and a product of two such values
+# stays far inside numpy's int64.
+LARGEST = 2**31 - 1
 
 
 def _is_int(value):
@@ -21,9 +26,9 @@ def _is_int(value):
     return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
 
 
-def check_int(value, name, minimum):
-    """Return ``value`` as a Python int, checking it is an integer >= minimum."""
-    if type(value) is int and value >= minimum:
+def check_int(value, name, minimum, maximum=None):
+    """Return ``value`` as a Python int, checking it is an integer >= minimum (and <= maximum)."""
+    if type(value) is int and value >= minimum and (maximum is None or value <= maximum):
         return value
     if not _is_int(value):
         raise TypeError(f"{name} must be an integer, got {value!r}")
@@ -31,24 +36,26 @@ def check_int(value, name, minimum):
     if value < minimum:
         word = "positive" if minimum == 1 else "non-negative"
         raise ValueError(f"{name} must be a {word} integer, got {value!r}")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"{name} must be at most {maximum}, got {value!r}")
     return value
 
 
-def pair(value, name, minimum):
-    """Return ``(row, col)`` from an int or a pair of ints, each >= minimum."""
-    if type(value) is int and value >= minimum:
+def pair(value, name, minimum, maximum=LARGEST):
+    """Return ``(row, col)`` from an int or a pair of ints, each >= minimum and <= maximum."""
+    if type(value) is int and minimum <= value <= maximum:
         return value, value
     if isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iu":
         value = value[()]  # a 0-d integer array is an integer
     if _is_int(value):
-        value = check_int(value, name, minimum)
+        value = check_int(value, name, minimum, maximum)
         return value, value
     sequence = isinstance(value, (tuple, list)) or (isinstance(value, np.ndarray) and value.ndim == 1)
     if sequence and len(value) == 2:
         row, col = value
         if not (_is_int(row) and _is_int(col)):
             raise TypeError(f"{name} must be an integer or a pair of integers, got {value!r}")
-        return check_int(row, name, minimum), check_int(col, name, minimum)
+        return check_int(row, name, minimum, maximum), check_int(col, name, minimum, maximum)
     raise TypeError(f"{name} must be an integer or a pair of integers, got {value!r}")
 
 

@@ -23,7 +23,7 @@ import numbers
 
 import numpy as np
 
-from ._checks import as_pool_array, check_flag, check_int
+from ._checks import LARGEST, as_pool_array, check_flag, check_int
 from ._kernels import offsets
 from .core import _accumulator, _check_method, _geometry, _to_batch
 
@@ -72,8 +72,8 @@ def adaptive_bins(n, out):
     >>> adaptive_bins(2, 3)
     [(0, 1), (0, 2), (1, 2)]
     """
-    n = check_int(n, "n", 1)
-    out = check_int(out, "out", 1)
+    n = check_int(n, "n", 1, LARGEST)
+    out = check_int(out, "out", 1, LARGEST)
     start, stop = _bins(n, out)
     return [(int(a), int(b)) for a, b in zip(start, stop)]
 
@@ -96,7 +96,7 @@ def _output_pair(output_size, shape):
         raise TypeError(
             f"output_size must be an integer or a pair (rows, cols), got {output_size!r}"
         )
-    return tuple(n if s is None else check_int(s, "output_size", 1) for s, n in zip(sizes, shape))
+    return tuple(n if s is None else check_int(s, "output_size", 1, LARGEST) for s, n in zip(sizes, shape))
 
 
 def adaptive_pool(x, output_size, method="max"):

@@ -111,9 +111,10 @@ def _blur_axis(y, axis, taps, pads, s):
 
     out = np.multiply(tap(0), taps[0].astype(y.dtype))
     term = np.empty_like(out)
-    for k in range(1, len(taps)):
-        np.multiply(tap(k), taps[k].astype(y.dtype), out=term)
-        out += term
+    with np.errstate(invalid="ignore", over="ignore"):  # inf - inf is NaN, as in PyTorch's conv2d
+        for k in range(1, len(taps)):
+            np.multiply(tap(k), taps[k].astype(y.dtype), out=term)
+            out += term
     return out
 
 
@@ -138,18 +139,19 @@ def _blur_axis_backward(g, axis, n, taps, pads, s):
         return tuple(index)
 
     term = np.empty_like(g)
-    for k in range(len(taps)):
-        # each kept output k-th tap reads padded cell out * s + k
-        dst = padded[at(k, k + s * (kept - 1) + 1, s)]
-        np.multiply(g, taps[k].astype(g.dtype), out=term)
-        dst += term
-    # the adjoint of reflect padding: padded cell p before the map is a copy of cell before - p,
-    # padded cell n + before + q after it a copy of cell n - 2 - q
-    grad = padded[at(before, before + n)].copy()
-    if before:
-        grad[at(1, before + 1)] += padded[at(before - 1, None, -1)]
-    if after:
-        grad[at(n - 1 - after, n - 1)] += padded[at(before + n + after - 1, before + n - 1, -1)]
+    with np.errstate(invalid="ignore", over="ignore"):  # inf - inf is NaN, as in PyTorch's autograd
+        for k in range(len(taps)):
+            # each kept output k-th tap reads padded cell out * s + k
+            dst = padded[at(k, k + s * (kept - 1) + 1, s)]
+            np.multiply(g, taps[k].astype(g.dtype), out=term)
+            dst += term
+        # the adjoint of reflect padding: padded cell p before the map is a copy of cell before - p,
+        # padded cell n + before + q after it a copy of cell n - 2 - q
+        grad = padded[at(before, before + n)].copy()
+        if before:
+            grad[at(1, before + 1)] += padded[at(before - 1, None, -1)]
+        if after:
+            grad[at(n - 1 - after, n - 1)] += padded[at(before + n + after - 1, before + n - 1, -1)]
     return grad
 
 

@@ -29,7 +29,7 @@ from collections import namedtuple
 import numpy as np
 
 from . import core
-from ._checks import check_flag, check_int
+from ._checks import LARGEST, check_flag, check_int
 
 __all__ = [
     "CONVENTIONS",
@@ -113,10 +113,10 @@ note : str
 
 # ------------------------------------------------------------------ checks
 def _check_axis(n, f, stride, padding):
-    n = check_int(n, "n", 1)
-    f = check_int(f, "f", 1)
-    stride = f if stride is None else check_int(stride, "stride", 1)
-    padding = check_int(padding, "padding", 0)
+    n = check_int(n, "n", 1, LARGEST)
+    f = check_int(f, "f", 1, LARGEST)
+    stride = f if stride is None else check_int(stride, "stride", 1, LARGEST)
+    padding = check_int(padding, "padding", 0, LARGEST)
     return n, f, stride, padding
 
 

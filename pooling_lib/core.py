@@ -21,7 +21,7 @@ from collections import namedtuple
 import numpy as np
 
 from . import _kernels
-from ._checks import as_pool_array, check_flag, check_int, pair
+from ._checks import LARGEST, as_pool_array, check_flag, check_int, pair
 
 __all__ = [
     "WindowCount",
@@ -198,7 +198,8 @@ def _divisors(n, f, s, before, after, out, count_include_pad):
 def _mean_divisor(g, hw, count_include_pad, divisor_override, dtype):
     """The divisor of every window: a scalar when they all agree, else shape ``(ho, wo, 1)`` (read-only)."""
     if divisor_override is not None:
-        return np.asarray(divisor_override, dtype=dtype)[()]
+        with np.errstate(over="ignore"):  # past float16's range: inf, so the shares are 0 (as PyTorch)
+            return np.asarray(divisor_override, dtype=dtype)[()]
     if count_include_pad is None:
         count_include_pad = not g.same  # PyTorch counts padding; TensorFlow's 'same' does not
     per_axis = [_divisors(n, f, s, p, a, o, count_include_pad)
@@ -243,6 +244,8 @@ def _check_override(divisor_override):
         raise TypeError(f"divisor_override must be an integer or None, got {divisor_override!r}")
     if divisor_override == 0:
         raise ValueError(f"divisor_override must not be zero, got {divisor_override!r}")
+    if abs(divisor_override) > LARGEST:
+        raise ValueError(f"divisor_override must be at most {LARGEST} in size, got {divisor_override!r}")
     return int(divisor_override)
 
 
@@ -276,16 +279,16 @@ def window_count(n, f, stride=None, padding=0, ceil_mode=False, dilation=1):
     >>> window_count(6, 4, 4, padding=2, ceil_mode=True)   # window 3 would start at 6
     WindowCount(counted=3, size=2)
     """
-    n = check_int(n, "n", 1)
-    f = check_int(f, "f", 1)
-    stride = f if stride is None else check_int(stride, "stride", 1)
+    n = check_int(n, "n", 1, LARGEST)
+    f = check_int(f, "f", 1, LARGEST)
+    stride = f if stride is None else check_int(stride, "stride", 1, LARGEST)
     if isinstance(padding, str):
         p = _padding_arg(padding)
         p = "same" if p == "same" else 0
     else:
-        p = check_int(padding, "padding", 0)
+        p = check_int(padding, "padding", 0, LARGEST)
     ceil_mode = check_flag(ceil_mode, "ceil_mode")
-    dilation = check_int(dilation, "dilation", 1)
+    dilation = check_int(dilation, "dilation", 1, LARGEST)
     if p == "same" and ceil_mode:
         raise ValueError("ceil_mode must be False with padding='same' (it already keeps ceil(n / stride) "
                          "windows), got True")
@@ -617,7 +620,7 @@ def _input_shape(input_shape, grad):
         input_shape = tuple(input_shape.tolist())
     if not isinstance(input_shape, (tuple, list)):
         raise TypeError(f"input_shape must be a tuple of integers, got {input_shape!r}")
-    shape = tuple(check_int(n, "input_shape", 0) for n in input_shape)
+    shape = tuple(check_int(n, "input_shape", 0, LARGEST) for n in input_shape)
     if len(shape) != grad.ndim:
         raise ValueError(
             f"input_shape must have as many dimensions as grad ({grad.ndim}), got {shape!r}"

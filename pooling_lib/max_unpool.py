@@ -10,7 +10,7 @@ unpooling writes one of them.
 
 import numpy as np
 
-from ._checks import as_pool_array, check_int, pair
+from ._checks import LARGEST, as_pool_array, check_int, pair
 from .core import _check_index_range, _to_batch, window_count
 
 __all__ = ["max_unpool2d"]
@@ -23,20 +23,44 @@ _BLOCK_ELEMENTS = 1 << 20
 def _sizes_pooling_to(n_out, f, s, p):
     """The input lengths that pool to ``n_out`` windows (with or without ``ceil_mode``).
 
-    They lie between ``default - s`` and ``default + s`` (exclusive), for
+    A list of ``(first, last)`` runs of lengths. They lie between
+    ``default - s`` and ``default + s`` (exclusive), for
     ``default = (n_out - 1) * s - 2 * p + f``: that interval is PyTorch's
-    check; the rule itself is :func:`pooling_lib.window_count`'s.
+    check; the rule itself is :func:`pooling_lib.window_count`'s. The
+    number of windows never falls as the input grows, so each mode's
+    lengths form one run, found by bisection (a stride can be 2**31 - 1).
     """
     default = (n_out - 1) * s - 2 * p + f
-    sizes = []
-    for n in range(max(1, default - s + 1), default + s):
-        try:
-            counts = {window_count(n, f, s, p, ceil_mode).size for ceil_mode in (False, True)}
-        except ValueError:  # the window does not fit in n + 2 * p cells
-            continue
-        if n_out in counts:
-            sizes.append(n)
-    return sizes
+    low, high = max(1, default - s + 1), default + s - 1
+
+    def runs_of(ceil_mode):
+        def count(n):
+            try:
+                return window_count(n, f, s, p, ceil_mode).size
+            except ValueError:  # the window does not fit in n + 2 * p cells
+                return 0
+
+        def first_with_at_least(k):  # the smallest n in [low, high + 1] with count(n) >= k
+            a, b = low, high + 1
+            while a < b:
+                mid = (a + b) // 2
+                if count(mid) >= k:
+                    b = mid
+                else:
+                    a = mid + 1
+            return a
+
+        first, after = first_with_at_least(n_out), first_with_at_least(n_out + 1)
+        return (first, after - 1) if first < after else None
+
+    runs = sorted(run for run in map(runs_of, (False, True)) if run is not None)
+    merged = []
+    for first, last in runs:  # overlapping or touching runs become one
+        if merged and first <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], last))
+        else:
+            merged.append((first, last))
+    return merged
 
 
 def _spatial_output_size(output_size, x, pooled, defaults, fs, steps, pads, geometry):
@@ -54,7 +78,7 @@ def _spatial_output_size(output_size, x, pooled, defaults, fs, steps, pads, geom
         output_size = tuple(output_size.tolist())
     if not isinstance(output_size, (tuple, list)):
         raise TypeError(f"output_size must be a tuple of integers or None, got {output_size!r}")
-    sizes = tuple(check_int(n, "output_size", 1) for n in output_size)
+    sizes = tuple(check_int(n, "output_size", 1, LARGEST) for n in output_size)
     if len(sizes) not in (2, x.ndim):
         raise ValueError(
             f"output_size must be (h, w) or a full shape of {x.ndim} dimensions, got {output_size!r}"
@@ -70,13 +94,12 @@ def _spatial_output_size(output_size, x, pooled, defaults, fs, steps, pads, geom
         sizes = sizes[1:3] if x.ndim == 4 else sizes[:2]
     for n, n_out, fi, si, pi, axis in zip(sizes, pooled, fs, steps, pads, ("row", "column")):
         allowed = _sizes_pooling_to(n_out, fi, si, pi)
-        if n not in allowed:
+        if not any(first <= n <= last for first, last in allowed):
             if not allowed:
                 which = "no size does"
-            elif allowed == list(range(allowed[0], allowed[-1] + 1)):
-                which = f"sizes {allowed[0]} to {allowed[-1]} do"
             else:
-                which = f"sizes {', '.join(map(str, allowed))} do"
+                which = "sizes " + " and ".join(
+                    str(first) if first == last else f"{first} to {last}" for first, last in allowed) + " do"
             raise ValueError(
                 f"output_size must be a size that pools to {n_out} windows along the {axis} axis with "
                 f"{geometry} ({which}), got {output_size!r}"

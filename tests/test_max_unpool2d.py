@@ -15,7 +15,7 @@ import reference
 from numpy.testing import assert_array_equal
 
 from pooling_lib import pool, unpool_max
-from pooling_lib.max_unpool import max_unpool2d
+from pooling_lib.max_unpool import _sizes_pooling_to, max_unpool2d
 
 BAD_INPUT = (ValueError, TypeError)
 
@@ -277,6 +277,39 @@ def test_output_size_ceil_mode_drop_rule():
         max_unpool2d(ONES, ZEROS, 2, stride=3, output_size=(3, 5))
     assert "sizes 4 to 7" in str(info.value)
     assert max_unpool2d(ONES, ZEROS, 2, stride=3, output_size=(4, 7)).shape == (4, 7)
+
+
+def _sizes_by_trying_each(n_out, f, s, p):
+    """Every length in PyTorch's interval (default - s, default + s) that pools to n_out windows,
+    in either mode, by the naive output-size rule (tests/reference.py), one length at a time."""
+    default = (n_out - 1) * s - 2 * p + f
+    sizes = []
+    for n in range(max(1, default - s + 1), default + s):
+        if n + 2 * p < f:
+            continue
+        if n_out in {reference.output_size(n, f, s, p, ceil_mode) for ceil_mode in (False, True)}:
+            sizes.append(n)
+    return sizes
+
+
+@pytest.mark.parametrize("n_out", [1, 2, 3, 5])
+@pytest.mark.parametrize("f, s", [(1, 1), (2, 1), (2, 2), (3, 2), (2, 3), (3, 5), (5, 2)])
+def test_allowed_output_sizes_are_the_lengths_that_pool_to_x(n_out, f, s):
+    for p in range(f // 2 + 1):
+        runs = _sizes_pooling_to(n_out, f, s, p)
+        found = [n for first, last in runs for n in range(first, last + 1)]
+        assert found == _sizes_by_trying_each(n_out, f, s, p), (n_out, f, s, p)
+
+
+def test_a_huge_stride_is_checked_at_once():
+    # the allowed sizes were found by trying every length in an interval of 2 * stride
+    # (one window of 2 cells: any length from 2 to 2 + stride - 1 pools to it)
+    got = max_unpool2d(np.ones((1, 1)), np.zeros((1, 1), int), 2, 2**31 - 1, output_size=(6, 6))
+    expected = np.zeros((6, 6))
+    expected[0, 0] = 1
+    assert_array_equal(got, expected)
+    with pytest.raises(ValueError, match=re.escape("(sizes 2 to 2147483648 do), got (1, 6)")):
+        max_unpool2d(np.ones((1, 1)), np.zeros((1, 1), int), 2, 2**31 - 1, output_size=(1, 6))
 
 
 @pytest.mark.parametrize("bad", [-1, 16])

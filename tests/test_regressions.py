@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from numpy.testing import assert_array_equal
 
 from pooling_lib import (
+    adaptive_bins,
     adaptive_pool,
     blur_pool,
     blur_pool_backward,
@@ -22,11 +23,13 @@ from pooling_lib import (
     lp_pool,
     max_mask,
     max_unpool2d,
+    output_size,
     pool,
     unpool_avg,
     unpool_max,
     unpooling,
     unpoolingAvg,
+    windows,
 )
 
 
@@ -349,3 +352,56 @@ def test_nan_in_a_few_samples_matches_the_reference(shape, f, stride, padding, d
     ref_out, ref_idx = reference.max_pool(x, f, stride, padding)
     assert_array_equal(idx, ref_idx)
     assert_array_equal(out, ref_out)
+
+
+# ------------------------------------------------ warnings from blur pooling and float16 divisors
+def test_no_warning_for_inf_minus_inf_in_blur_pool_and_its_gradient():
+    x = np.zeros((4, 4))
+    x[0, 0], x[0, 1] = np.inf, -np.inf
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = blur_pool(x, 1, 2)  # filter [1 3 3 1] / 8 along rows, then columns: inf - inf
+        grad = blur_pool_backward(np.array([[np.inf, -np.inf], [0.0, 0.0]]), np.arange(16.0).reshape(4, 4))
+    assert np.isnan(out[0, 0]) and out[0, 1] == -np.inf
+    assert np.isnan(grad[1:, 1:]).all()
+
+
+def test_no_warning_for_a_divisor_past_float16s_range():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = unpool_avg(np.ones((1, 1), np.float16), (2, 2), 2, divisor_override=70000)
+    assert_array_equal(got, np.zeros((2, 2), np.float16))  # 1 / inf in float16, as PyTorch
+
+
+# ------------------------------------------------ huge integer arguments: an error naming them
+# They raised OverflowError from numpy (2**63 does not fit in int64), ran for minutes (max_unpool2d
+# tried every length in an interval of 2 * stride) or gave wrong bins (n * out overflowed int64).
+@pytest.mark.parametrize("call, name, value", [
+    (lambda: pool(np.zeros((4, 4)), 2, 2**63), "stride", 2**63),
+    (lambda: pool(np.zeros((4, 4)), 2, 2**31, method="mean"), "stride", 2**31),
+    (lambda: pool(np.zeros((4, 4)), 1, 1, dilation=2**63), "dilation", 2**63),
+    (lambda: pool(np.zeros((4, 4)), 2**70, padding="same"), "f", 2**70),
+    (lambda: pool(np.zeros((4, 4)), 2, padding=2**40), "padding", 2**40),
+    (lambda: windows(np.zeros((4, 4)), 2, 2**62), "stride", 2**62),
+    (lambda: output_size(4, 1, dilation=2**63), "dilation", 2**63),
+    (lambda: output_size(2**70, 2, 1, padding=1, dilation=3), "n", 2**70),
+    (lambda: adaptive_bins(2**63, 2), "n", 2**63),
+    (lambda: adaptive_bins(10**18, 10), "n", 10**18),
+    (lambda: adaptive_pool(np.zeros((4, 4)), 2**40), "output_size", 2**40),
+    (lambda: unpool_avg(np.zeros((2, 2)), (4, 4), 2, 2**63), "stride", 2**63),
+    (lambda: max_unpool2d(np.ones((1, 1)), np.zeros((1, 1), int), 2, 2**70), "stride", 2**70),
+])
+def test_a_huge_integer_argument_is_named(call, name, value):
+    with pytest.raises(ValueError, match=re.escape(f"{name} must be at most 2147483647, got {value}")):
+        call()
+
+
+@pytest.mark.parametrize("value", [10**400, -(2**31)])
+def test_a_huge_divisor_override_is_named(value):
+    with pytest.raises(ValueError, match=re.escape(f"divisor_override must be at most 2147483647 in size, "
+                                                   f"got {value}")):
+        pool(np.zeros((4, 4)), 2, method="mean", divisor_override=value)
+
+
+def test_the_largest_accepted_stride_still_pools():
+    assert_array_equal(pool(np.arange(16.0).reshape(4, 4), 2, 2**31 - 1), [[5.0]])

@@ -11,6 +11,7 @@ import numpy as np
 
 from .. import output_size, pool
 from ..arithmetic import window_taps, windows_containing
+from ..examples import post_example  # noqa: F401 (the examples below use it)
 from ..exercises import Choice, Exercise, ExerciseSet, Prediction
 
 __all__ = ["EX_GRID", "EX_OUTPUT_SIZE", "EX_CONTAINING", "EX_DILATION", "coverage", "exercise", "exercises",
