@@ -316,6 +316,32 @@ def lp_pool(x, p, f, stride=None):
     return unbatch(out)
 
 
+def _exact_sum(terms):
+    """Elementwise sum of the arrays ``terms``, rounded once: exactly 0 where the exact sum is 0.
+
+    Shewchuk's expansion sum: each term is added to a list of partial sums
+    with Knuth's two-sum, which keeps every rounding error as a partial of
+    its own, so the partials always add up exactly to the terms' sum; they
+    grow in magnitude and do not overlap, so adding them from the smallest
+    up gives the sum's sign exactly, and 0 exactly when all are 0.
+    (Finite terms; NaN propagates.)
+    """
+    partials = []
+    for x in terms:
+        grown = []
+        for y in partials:
+            high = x + y
+            y_part = high - x
+            grown.append((x - (high - y_part)) + (y - y_part))  # the rounding error of x + y
+            x = high
+        grown.append(x)
+        partials = grown
+    total = partials[0].copy()
+    for part in partials[1:]:
+        total += part
+    return total
+
+
 def _lp_windows(xa, taps, p, shape):
     """``(sum |x / M| ** p) ** (1 / p) * M`` per window, ``M`` the window's largest ``|x|``.
 
@@ -330,9 +356,28 @@ def _lp_windows(xa, taps, p, shape):
     for rows, cols in taps:
         np.maximum(scale, np.abs(xa[:, rows, cols]), out=scale)
     safe = np.where(np.isfinite(scale) & (scale > 0), scale, acc.type(1))
-    total = np.zeros_like(scale)
-    for rows, cols in taps:
-        total += (xa[:, rows, cols] / safe) ** p
+    integer = float(p).is_integer()
+    odd = integer and int(p) % 2 == 1
+
+    def term(rows, cols):
+        # An integer p raises |x / M| and puts the sign back for an odd p: numpy's float power
+        # of an array is not symmetric ((-2/3) ** 3 and (2/3) ** 3 differ in the last bit in
+        # float32), and the even-p result would not quite be that of abs(x).
+        r = xa[:, rows, cols] / safe
+        if not integer:
+            return r ** p  # a negative cell to a fractional power: NaN, as the definition
+        power = np.abs(r) ** p
+        return np.copysign(power, r) if odd else power
+
+    if odd and (xa < 0).any():
+        # odd p, negative cells: terms cancel, and rounding in a plain sum would leave a residue
+        # that the 1/p-th root magnifies ([-3, 2, 3, -2] with p = 3 gave 1.1e-05, or NaN in
+        # another order). The exact sum of the terms is 0 there, and keeps its sign elsewhere.
+        total = _exact_sum([term(rows, cols) for rows, cols in taps])
+    else:
+        total = np.zeros_like(scale)
+        for rows, cols in taps:
+            total += term(rows, cols)
     out = safe * total ** (1.0 / p)
     # windows holding +-inf: the plain formula, with the same sign rules as
     # finite cells (C's pow would make (-inf) ** 1.5 and (-inf) ** (1/3) +inf)

@@ -405,3 +405,27 @@ def test_a_huge_divisor_override_is_named(value):
 
 def test_the_largest_accepted_stride_still_pools():
     assert_array_equal(pool(np.arange(16.0).reshape(4, 4), 2, 2**31 - 1), [[5.0]])
+
+
+# ------------------------------------------------ lp_pool: odd p, cancelling cells
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+@pytest.mark.parametrize("p", [3, 5, 7])
+@pytest.mark.parametrize("row", [[-3, 2, 3, -2], [-3, -2, 3, 2], [2, -3, -2, 3], [-0.3, 0.2, 0.3, -0.2]])
+def test_lp_pool_of_cells_that_cancel_is_exactly_zero(dtype, p, row):
+    # sum x**p = 0 for each of these windows; it gave 1.1e-05 (p = 3) or NaN, by summation order
+    assert_array_equal(lp_pool(np.array([row], dtype), p, (1, 4)), np.zeros((1, 1), dtype))
+
+
+def test_lp_pool_of_random_windows_and_their_negatives_is_exactly_zero():
+    rng = np.random.default_rng(3)
+    half = rng.standard_normal((50, 2, 3)).astype(np.float32)
+    x = np.concatenate([half, -half[:, ::-1]], axis=1)  # (50, 4, 3): every row a, b, -b, -a
+    assert_array_equal(lp_pool(x, 3, (1, 4)), np.zeros((50, 1, 3), np.float32))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("p", [2, 4, 6, 10])
+def test_lp_pool_with_an_even_p_is_that_of_abs_x_to_the_bit(dtype, p):
+    # numpy's power of an array is not symmetric: (-a) ** 4 and a ** 4 could differ in the last bit
+    x = np.random.default_rng(4).standard_normal((32, 32, 3)).astype(dtype)
+    assert_array_equal(lp_pool(x, p, 2), lp_pool(np.abs(x), p, 2))
