@@ -162,6 +162,12 @@ def _cached_geometry(hw, keys):
     return _make_geometry(hw, *(value for _, value in keys))
 
 
+# Windows far larger than the input (f=10**6 with padding='same' on a 6 x 6 grid) would make
+# the padded copy, and the loop over the window's offsets, enormous: refused above this many
+# padded cells, unless that is at most 4 times the input (a big image with a little padding).
+_LARGEST_PADDED_PLANE = 1 << 26
+
+
 def _make_geometry(hw, f, stride, padding, ceil_mode, dilation):
     fh, fw = pair(f, "f", 1)
     sh, sw = (fh, fw) if stride is None else pair(stride, "stride", 1)
@@ -177,6 +183,13 @@ def _make_geometry(hw, f, stride, padding, ceil_mode, dilation):
     top, bottom, ho = _axis(h, fh, sh, ph, dh, ceil_mode, "row")
     left, right, wo = _axis(w, fw, sw, pw, dw, ceil_mode, "column")
     span = ((ho - 1) * sh + dh * (fh - 1) + 1, (wo - 1) * sw + dw * (fw - 1) + 1)
+    if span[0] * span[1] > max(4 * h * w, _LARGEST_PADDED_PLANE):
+        raise ValueError(
+            f"f and padding must leave a padded plane of at most {_LARGEST_PADDED_PLANE} cells (the library "
+            f"pads a copy in memory; PyTorch computes such windows without one): f={f!r}, "
+            f"padding={padding!r}, dilation={dilation!r} on a {h} x {w} input need "
+            f"{span[0]} x {span[1]} = {span[0] * span[1]} cells"
+        )
     return Geometry((fh, fw), (sh, sw), (dh, dw), (top, left), (bottom, right), (ho, wo), span, same)
 
 

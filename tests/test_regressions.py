@@ -429,3 +429,19 @@ def test_lp_pool_with_an_even_p_is_that_of_abs_x_to_the_bit(dtype, p):
     # numpy's power of an array is not symmetric: (-a) ** 4 and a ** 4 could differ in the last bit
     x = np.random.default_rng(4).standard_normal((32, 32, 3)).astype(dtype)
     assert_array_equal(lp_pool(x, p, 2), lp_pool(np.abs(x), p, 2))
+
+
+# ------------------------------------------------ windows far larger than the input
+@pytest.mark.parametrize("f, stride, padding", [(10**6, 1, "same"), (2**31 - 1, 1, "same"), (20000, None, 10000)])
+def test_a_window_far_larger_than_the_input_is_refused_naming_it(f, stride, padding):
+    # the padded copy had 10**12 cells (MemoryError), or the loop over 2**31 offsets never ended
+    message = (f"f and padding must leave a padded plane of at most 67108864 cells (the library pads a "
+               f"copy in memory; PyTorch computes such windows without one): f={f!r}, padding={padding!r}")
+    with pytest.raises(ValueError, match=re.escape(message)):
+        pool(np.zeros((6, 6)), f, stride, padding=padding)
+
+
+def test_a_window_larger_than_the_input_within_the_limit_still_pools():
+    x = np.arange(36.0).reshape(6, 6)
+    assert_array_equal(pool(x, 2000, padding=1000), [[35.0]])
+    assert_array_equal(pool(x, 13, 1, padding="same"), np.full((6, 6), 35.0))  # every window: all of x
