@@ -471,7 +471,10 @@ def pool(x, f, stride=None, *, method="max", padding=0, ceil_mode=False,
         than the padded input; `dilation` with ``method='mean'``; a dilated
         window holding only padding cells; ``'same'`` with `ceil_mode`;
         `return_indices` with ``method='mean'``; `divisor_override` with
-        ``method='max'`` (`count_include_pad` is ignored by max pooling).
+        ``method='max'`` (`count_include_pad` is ignored by max pooling);
+        a window argument above ``2**31 - 1`` (PyTorch's limit too); a
+        window so much larger than the input that the padded copy would
+        exceed ``2**26`` cells and 4 times the input.
     TypeError
         Non-numeric or masked `x`; non-integer window arguments; non-bool
         flags.
@@ -484,6 +487,11 @@ def pool(x, f, stride=None, *, method="max", padding=0, ceil_mode=False,
     is returned). NaN propagates: a window holding a NaN pools to NaN, and
     its index points at the window's last NaN (as PyTorch's CPU kernel
     does).
+
+    Means are summed in the input's float dtype (float32 for float16,
+    float64 for integers, as ``np.mean``): integer windows are summed
+    exactly while their sums stay within ``2**53``; int64 values near
+    ``2**63`` lose low bits (PyTorch has no integer average pooling).
 
     The definitions, as plain loops, are ``max_pool`` and ``mean_pool`` in
     ``tests/reference.py``; how this computes the same numbers fast is
