@@ -81,8 +81,10 @@ def as_pool_array(x, name):
             f"{name} must be a plain ndarray, got a masked array (its mask would be ignored: "
             f"fill it, e.g. {name}.filled(...), or pool {name}.data)"
         )
-    if isinstance(x, np.ndarray):
+    if type(x) is np.ndarray:
         arr = x
+    elif isinstance(x, np.ndarray):
+        arr = np.asarray(x)  # np.matrix and other subclasses: a plain view (a matrix stays 2-d)
     else:
         try:
             arr = np.asarray(x)

@@ -19,6 +19,7 @@ float64 for integer input; NaN propagates. Inputs are never modified.
 """
 
 import itertools
+import math
 import numbers
 
 import numpy as np
@@ -78,6 +79,10 @@ def adaptive_bins(n, out):
     return [(int(a), int(b)) for a, b in zip(start, stop)]
 
 
+# The most bins along an axis, unless the input is longer (a quarter of the bins)
+_MOST_BINS = 1 << 13
+
+
 def _output_pair(output_size, shape):
     """Check ``output_size`` (an int, or a pair of int/None); return ``(oh, ow)``."""
     if isinstance(output_size, np.ndarray) and output_size.ndim == 0 and output_size.dtype.kind in "iu":
@@ -96,7 +101,14 @@ def _output_pair(output_size, shape):
         raise TypeError(
             f"output_size must be an integer or a pair (rows, cols), got {output_size!r}"
         )
-    return tuple(n if s is None else check_int(s, "output_size", 1, LARGEST) for s, n in zip(sizes, shape))
+    pair = tuple(n if s is None else check_int(s, "output_size", 1, LARGEST) for s, n in zip(sizes, shape))
+    for size, n, axis in zip(pair, shape, ("row", "column")):
+        # bins are cut one by one in Python: (2**31 - 1, 1) bins of a 1 x 1 input took hours
+        limit = max(4 * n, _MOST_BINS)
+        if size > limit:
+            raise ValueError(f"output_size must be at most max(4 * {n}, {_MOST_BINS}) = {limit} along the "
+                             f"{axis} axis, got {output_size!r}")
+    return pair
 
 
 def adaptive_pool(x, output_size, method="max"):
@@ -228,11 +240,15 @@ def global_pool(x, method="max", keepdims=False):
 def _check_p(p):
     if isinstance(p, (bool, np.bool_)) or not isinstance(p, numbers.Real):
         raise TypeError(f"p must be a real number, got {p!r}")
-    if not np.isfinite(p):
+    try:
+        value = float(p)  # Fraction, Decimal, huge ints: np.isfinite takes none of them
+    except OverflowError:
+        value = math.inf
+    if not math.isfinite(value):
         raise ValueError(f"p must be finite, got {p!r}")
-    if p <= 0:
+    if value <= 0:
         raise ValueError(f"p must be positive, got {p!r}")
-    return float(p)
+    return value
 
 
 def lp_pool(x, p, f, stride=None):

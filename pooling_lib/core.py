@@ -163,9 +163,9 @@ def _cached_geometry(hw, keys):
 
 
 # Windows far larger than the input (f=10**6 with padding='same' on a 6 x 6 grid) would make
-# the padded copy, and the loop over the window's offsets, enormous: refused above this many
-# padded cells, unless that is at most 4 times the input (a big image with a little padding).
-_LARGEST_PADDED_PLANE = 1 << 26
+# the padded copy, and the loop over the window's offsets, enormous: refused when they reach
+# more than this many padded cells along an axis, and more than 4 times the input's length.
+_LONGEST_PADDED_AXIS = 1 << 13
 
 
 def _make_geometry(hw, f, stride, padding, ceil_mode, dilation):
@@ -183,13 +183,15 @@ def _make_geometry(hw, f, stride, padding, ceil_mode, dilation):
     top, bottom, ho = _axis(h, fh, sh, ph, dh, ceil_mode, "row")
     left, right, wo = _axis(w, fw, sw, pw, dw, ceil_mode, "column")
     span = ((ho - 1) * sh + dh * (fh - 1) + 1, (wo - 1) * sw + dw * (fw - 1) + 1)
-    if span[0] * span[1] > max(4 * h * w, _LARGEST_PADDED_PLANE):
-        raise ValueError(
-            f"f and padding must leave a padded plane of at most {_LARGEST_PADDED_PLANE} cells (the library "
-            f"pads a copy in memory; PyTorch computes such windows without one): f={f!r}, "
-            f"padding={padding!r}, dilation={dilation!r} on a {h} x {w} input need "
-            f"{span[0]} x {span[1]} = {span[0] * span[1]} cells"
-        )
+    for n, reach, axis in zip(hw, span, ("row", "column")):
+        limit = max(4 * n, _LONGEST_PADDED_AXIS)
+        if reach > limit:
+            raise ValueError(
+                f"f and padding must reach at most max(4 * {n}, {_LONGEST_PADDED_AXIS}) = {limit} padded cells "
+                f"along the {axis} axis (the library pads a copy in memory and takes the window's offsets "
+                f"one by one; PyTorch needs neither): f={f!r}, padding={padding!r}, dilation={dilation!r} "
+                f"reach {reach}"
+            )
     return Geometry((fh, fw), (sh, sw), (dh, dw), (top, left), (bottom, right), (ho, wo), span, same)
 
 
@@ -218,9 +220,10 @@ def _mean_divisor(g, hw, count_include_pad, divisor_override, dtype):
     per_axis = [_divisors(n, f, s, p, a, o, count_include_pad)
                 for n, f, s, p, a, o in zip(hw, g.f, g.s, g.pad, g.after, g.out)]
     rows, cols = per_axis
-    if (rows == rows[0]).all() and (cols == cols[0]).all():
-        return dtype.type(rows[0] * cols[0])
-    div = np.multiply.outer(rows, cols).astype(dtype)[:, :, None]
+    with np.errstate(over="ignore"):  # a window of over 65504 cells is inf in float16: shares of 0
+        if (rows == rows[0]).all() and (cols == cols[0]).all():
+            return dtype.type(rows[0] * cols[0])
+        div = np.multiply.outer(rows, cols).astype(dtype)[:, :, None]
     div.flags.writeable = False
     return div
 
@@ -473,8 +476,8 @@ def pool(x, f, stride=None, *, method="max", padding=0, ceil_mode=False,
         `return_indices` with ``method='mean'``; `divisor_override` with
         ``method='max'`` (`count_include_pad` is ignored by max pooling);
         a window argument above ``2**31 - 1`` (PyTorch's limit too); a
-        window so much larger than the input that the padded copy would
-        exceed ``2**26`` cells and 4 times the input.
+        window (with its padding) reaching more than 8192 cells and 4
+        times the input's length along an axis.
     TypeError
         Non-numeric or masked `x`; non-integer window arguments; non-bool
         flags.
@@ -483,8 +486,12 @@ def pool(x, f, stride=None, *, method="max", padding=0, ceil_mode=False,
     -----
     Ties: the first maximum in row-major order inside the window wins, so
     each window names exactly one position (what backpropagation needs),
-    and the value is that cell's (``0.0`` and ``-0.0`` tie: the first one
-    is returned). NaN propagates: a window holding a NaN pools to NaN, and
+    and with `return_indices` the value is that cell's (``0.0`` and
+    ``-0.0`` tie: the first one is returned). Without `return_indices` a
+    zero maximum may come out as either zero (they compare equal;
+    ``np.maximum`` keeps the second of a tie, and looking for the first
+    would cost a second pass wherever a window's maximum is 0, as after a
+    ReLU). NaN propagates: a window holding a NaN pools to NaN, and
     its index points at the window's last NaN (as PyTorch's CPU kernel
     does).
 

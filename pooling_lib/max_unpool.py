@@ -268,7 +268,7 @@ def max_unpool2d(x, indices, f, stride=None, *, padding=0, output_size=None):
     for i in range(0, m, step):
         j = min(m, i + step)
         flat = flat_buf[:j - i]
-        np.multiply(ib[i:j], c, out=flat, casting="unsafe")
+        np.multiply(ib[i:j], c, out=flat, dtype=np.int64)  # in int64: uint8 indices * c would wrap
         flat += start[:j - i]
         np.put(result[i:j].reshape(-1), flat.reshape(-1), xb[i:j].reshape(-1), mode="clip")
     return unbatch(result.reshape(m, h, w, c))

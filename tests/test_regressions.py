@@ -6,6 +6,7 @@ naive loops of tests/reference.py).
 
 import re
 import warnings
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -432,16 +433,80 @@ def test_lp_pool_with_an_even_p_is_that_of_abs_x_to_the_bit(dtype, p):
 
 
 # ------------------------------------------------ windows far larger than the input
-@pytest.mark.parametrize("f, stride, padding", [(10**6, 1, "same"), (2**31 - 1, 1, "same"), (20000, None, 10000)])
-def test_a_window_far_larger_than_the_input_is_refused_naming_it(f, stride, padding):
+@pytest.mark.parametrize("shape, f, stride, padding, axis, limit, reach", [
+    ((6, 6), 10**6, 1, "same", "row", 8192, 10**6 + 5),
+    ((6, 6), 2**31 - 1, 1, "same", "row", 8192, 2**31 + 4),
+    ((6, 6), 20000, None, 10000, "row", 8192, 20000),
+    ((1, 1), (1, 2**22), 1, "same", "column", 8192, 2**22),  # took 10 s and 1.5 GB (a view per offset)
+    ((4, 3000), (1, 13000), 1, "same", "column", 12000, 15999),
+])
+def test_a_window_far_larger_than_the_input_is_refused_naming_it(shape, f, stride, padding, axis, limit, reach):
     # the padded copy had 10**12 cells (MemoryError), or the loop over 2**31 offsets never ended
-    message = (f"f and padding must leave a padded plane of at most 67108864 cells (the library pads a "
-               f"copy in memory; PyTorch computes such windows without one): f={f!r}, padding={padding!r}")
+    n = shape[0] if axis == "row" else shape[1]
+    message = (f"f and padding must reach at most max(4 * {n}, 8192) = {limit} padded cells along the {axis} "
+               f"axis (the library pads a copy in memory and takes the window's offsets one by one; PyTorch "
+               f"needs neither): f={f!r}, padding={padding!r}, dilation=1 reach {reach}")
     with pytest.raises(ValueError, match=re.escape(message)):
-        pool(np.zeros((6, 6)), f, stride, padding=padding)
+        pool(np.zeros(shape), f, stride, padding=padding)
 
 
 def test_a_window_larger_than_the_input_within_the_limit_still_pools():
     x = np.arange(36.0).reshape(6, 6)
     assert_array_equal(pool(x, 2000, padding=1000), [[35.0]])
     assert_array_equal(pool(x, 13, 1, padding="same"), np.full((6, 6), 35.0))  # every window: all of x
+    big = np.zeros((1, 9000))
+    assert pool(big, (1, 3), 1, padding=(0, 1)).shape == (1, 9000)  # a long input keeps its padding
+
+
+# ------------------------------------------------ found by the second adversarial probe
+def test_max_unpool2d_with_narrow_integer_indices():
+    # index * channels was computed in uint8 (200 * 2 wrapped to 144): values landed in row 4, not 12
+    values = np.array([[[1.0, 2.0]]])
+    indices = np.array([[[200, 200]]], dtype=np.uint8)
+    got = max_unpool2d(values, indices, 16, output_size=(16, 16))
+    expected = np.zeros((16, 16, 2))
+    expected[12, 8] = [1.0, 2.0]
+    assert_array_equal(got, expected)
+
+
+@pytest.mark.parametrize("call", [
+    lambda: unpool_avg(np.ones((1, 1), np.float16), (300, 300), 300),  # one divisor of 90000
+    lambda: unpool_avg(np.ones((2, 2), np.float16), (400, 400), 257, 200, ceil_mode=True),  # several
+])
+def test_no_warning_for_a_window_area_past_float16s_range(call):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = call()
+    assert np.isfinite(got).all()
+
+
+@pytest.mark.parametrize("p, expected", [(Fraction(1, 2), 16.0), (2**70, 1.0)])
+def test_lp_pool_takes_any_real_p(p, expected):
+    assert_array_equal(lp_pool(np.ones((4, 4)), p, 2), np.full((2, 2), expected))
+
+
+def test_lp_pool_names_a_p_too_big_for_a_float():
+    with pytest.raises(ValueError, match=re.escape("p must be finite, got 1" + "0" * 400)):
+        lp_pool(np.ones((2, 2)), 10**400, 2)
+
+
+@pytest.mark.filterwarnings("ignore::PendingDeprecationWarning")  # np.matrix itself warns
+@pytest.mark.parametrize("call", [
+    lambda m: pool(m, 2),
+    lambda m: pool(m, 2, return_indices=True)[1],
+    lambda m: max_mask(m, 2).sum(axis=(2, 3)),
+    lambda m: adaptive_pool(m, 2),
+    lambda m: lp_pool(m, 1, 2),
+])
+def test_a_numpy_matrix_is_pooled_as_a_plain_array(call):
+    plain = np.arange(16.0).reshape(4, 4)
+    got = call(np.matrix(plain))
+    assert type(got) is np.ndarray
+    assert_array_equal(got, call(plain))
+
+
+def test_adaptive_pool_refuses_far_more_bins_than_cells():
+    with pytest.raises(ValueError, match=re.escape("output_size must be at most max(4 * 1, 8192) = 8192 along "
+                                                   "the row axis, got (1000000, 1)")):
+        adaptive_pool(np.ones((1, 1)), (10**6, 1))
+    assert adaptive_pool(np.ones((1, 1)), (8192, 1)).shape == (8192, 1)
