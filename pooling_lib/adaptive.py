@@ -79,7 +79,8 @@ def adaptive_bins(n, out):
     return [(int(a), int(b)) for a, b in zip(start, stop)]
 
 
-# The most bins along an axis, unless the input is longer (a quarter of the bins)
+# Bins are cut one by one in Python: at most this many along an axis, or 4 times the
+# input's length where that is more.
 _MOST_BINS = 1 << 13
 
 
@@ -103,7 +104,6 @@ def _output_pair(output_size, shape):
         )
     pair = tuple(n if s is None else check_int(s, "output_size", 1, LARGEST) for s, n in zip(sizes, shape))
     for size, n, axis in zip(pair, shape, ("row", "column")):
-        # bins are cut one by one in Python: (2**31 - 1, 1) bins of a 1 x 1 input took hours
         limit = max(4 * n, _MOST_BINS)
         if size > limit:
             raise ValueError(f"output_size must be at most max(4 * {n}, {_MOST_BINS}) = {limit} along the "
@@ -333,13 +333,14 @@ def lp_pool(x, p, f, stride=None):
 
 
 def _exact_sum(terms):
-    """Elementwise sum of the arrays ``terms``, rounded once: exactly 0 where the exact sum is 0.
+    """Elementwise sum of the arrays ``terms`` with the exact sum's sign: exactly 0 where that is 0.
 
     Shewchuk's expansion sum: each term is added to a list of partial sums
     with Knuth's two-sum, which keeps every rounding error as a partial of
     its own, so the partials always add up exactly to the terms' sum; they
     grow in magnitude and do not overlap, so adding them from the smallest
-    up gives the sum's sign exactly, and 0 exactly when all are 0.
+    up gives the sum within about one rounding, with its exact sign, and 0
+    exactly when all are 0.
     (Finite terms; NaN propagates.)
     """
     partials = []
