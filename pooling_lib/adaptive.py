@@ -401,10 +401,9 @@ def _lp_windows(xa, taps, p, shape):
     infinite = np.isinf(scale)
     if infinite.any():
         plain = np.zeros_like(scale)
-        fractional = not float(p).is_integer()
         for rows, cols in taps:
             tap = xa[:, rows, cols]
-            plain += np.where(fractional & (tap < 0), np.nan, tap ** p)
+            plain += np.where((tap < 0) & (not integer), np.nan, tap ** p)
         root = np.where(plain < 0, np.nan, np.abs(plain) ** (1.0 / p) * np.sign(plain))
         out[infinite] = root[infinite]
     return out
